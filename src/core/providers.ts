@@ -1,0 +1,124 @@
+// The AI CLIs we know how to launch, as data. Users override any field in settings.
+import { TmuxAgentsError } from './errors';
+
+export interface ProviderDefinition {
+  id: string;
+  label: string;
+  /** argv of the CLI. */
+  command: string[];
+  /** Flags that let the agent act without asking, as each CLI documents them. */
+  autoPilotArgs: string[];
+  /** Regex (source) that matches the pane once the CLI accepts input. */
+  readyPattern?: string;
+  env?: Record<string, string>;
+}
+
+export const BUILTIN_PROVIDERS: readonly ProviderDefinition[] = [
+  {
+    id: 'claude',
+    label: 'Claude Code',
+    command: ['claude'],
+    autoPilotArgs: ['--dangerously-skip-permissions'],
+    readyPattern: '\\? for shortcuts|^\\s*[>❯]\\s',
+  },
+  {
+    id: 'gemini',
+    label: 'Gemini CLI',
+    command: ['gemini'],
+    autoPilotArgs: ['--yolo'],
+    readyPattern: 'Type your message',
+  },
+  {
+    id: 'codex',
+    label: 'Codex',
+    command: ['codex'],
+    autoPilotArgs: ['--dangerously-bypass-approvals-and-sandbox'],
+    readyPattern: 'send\\s+\\S*\\s*newline|▌|›',
+  },
+  {
+    id: 'aider',
+    label: 'Aider',
+    command: ['aider'],
+    autoPilotArgs: ['--yes-always'],
+    readyPattern: '^\\S*>\\s*$',
+  },
+  {
+    id: 'opencode',
+    label: 'OpenCode',
+    command: ['opencode'],
+    autoPilotArgs: [],
+    readyPattern: 'enter\\s+send|ctrl\\+p',
+  },
+  {
+    id: 'custom',
+    label: 'Custom command',
+    command: [],
+    autoPilotArgs: [],
+  },
+];
+
+export type ProviderOverrides = Record<string, Partial<Omit<ProviderDefinition, 'id'>>>;
+
+export interface AgentLaunch {
+  argv: string[];
+  env: Record<string, string>;
+  readyPattern?: RegExp;
+}
+
+export class ProviderCatalog {
+  private readonly byId = new Map<string, ProviderDefinition>();
+
+  constructor(overrides: ProviderOverrides = {}) {
+    for (const p of BUILTIN_PROVIDERS) this.byId.set(p.id, { ...p, ...(overrides[p.id] ?? {}), id: p.id });
+  }
+
+  list(): ProviderDefinition[] {
+    return [...this.byId.values()];
+  }
+
+  get(id: string): ProviderDefinition {
+    const p = this.byId.get(id);
+    if (!p) {
+      throw new TmuxAgentsError(
+        'invalid-input',
+        `Unknown AI provider ${JSON.stringify(id)}.`,
+        `Use one of: ${[...this.byId.keys()].join(', ')}.`,
+      );
+    }
+    return p;
+  }
+
+  /** The exact argv, env and readiness rule for an agent; throws before anything is created. */
+  resolveLaunch(cfg: { aiProvider: string; autoPilot?: boolean; customCommand?: string; env?: Record<string, string> }): AgentLaunch {
+    const p = this.get(cfg.aiProvider);
+    let argv: string[];
+    if (p.id === 'custom') {
+      const line = cfg.customCommand?.trim();
+      if (!line) {
+        throw new TmuxAgentsError('invalid-input', 'The custom provider needs a command line to run.', 'Enter the command (for example "python3 my_agent.py").');
+      }
+      // The user's own command line, deliberately run by a shell; task text never is.
+      argv = ['sh', '-c', line];
+    } else {
+      if (p.command.length === 0) {
+        throw new TmuxAgentsError('invalid-input', `Provider ${p.id} has no command configured.`, 'Set tmuxAgents.providers in settings.');
+      }
+      argv = [...p.command, ...(cfg.autoPilot ? p.autoPilotArgs : [])];
+    }
+    let readyPattern: RegExp | undefined;
+    if (p.readyPattern) {
+      try {
+        readyPattern = new RegExp(p.readyPattern, 'm');
+      } catch (e) {
+        throw new TmuxAgentsError('invalid-input', `Provider ${p.id} has an invalid readyPattern: ${(e as Error).message}.`, 'Fix tmuxAgents.providers in settings.');
+      }
+    }
+    for (const [k, v] of Object.entries(cfg.env ?? {})) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
+        throw new TmuxAgentsError('invalid-input', `Invalid environment variable name ${JSON.stringify(k)}.`, 'Use letters, digits and underscores, not starting with a digit.');
+      }
+      if (v.includes('\0')) throw new TmuxAgentsError('invalid-input', `Environment variable ${k} contains a NUL byte.`);
+    }
+    return { argv, env: { ...(p.env ?? {}), ...(cfg.env ?? {}) }, readyPattern };
+  }
+}

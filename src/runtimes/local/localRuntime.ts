@@ -1,0 +1,27 @@
+import { TmuxHostRuntime, type TmuxHostRuntimeOptions } from '../tmuxHost/tmuxHostRuntime';
+import { LocalProcessExecutor } from './localProcessExecutor';
+
+export const DEFAULT_LOCAL_SOCKET = 'tmux-agents';
+
+export type LocalRuntimeOptions = Omit<TmuxHostRuntimeOptions, 'executor' | 'socketName' | 'label'> & {
+  label?: string;
+  socketName?: string;
+};
+
+/** Agents in tmux sessions on this machine, on our own tmux server (`-L tmux-agents`). */
+export class LocalRuntime extends TmuxHostRuntime {
+  readonly type = 'local';
+
+  constructor(opts: LocalRuntimeOptions) {
+    super({
+      ...opts,
+      label: opts.label ?? 'Local',
+      socketName: opts.socketName ?? DEFAULT_LOCAL_SOCKET,
+      executor: new LocalProcessExecutor(),
+    });
+  }
+
+  protected wrapAttach(tmuxAttachArgv: string[]): string[] {
+    return tmuxAttachArgv;
+  }
+}

@@ -1,0 +1,131 @@
+// A runtime whose agents are sessions on one tmux server reached through an executor:
+// this machine (local) or a remote host (SSH). Agents are found by their session labels.
+import { TmuxAgentsError } from '../../core/errors';
+import { sessionNameFor, validateAgentId } from '../../core/ids';
+import { ProviderCatalog } from '../../core/providers';
+import type { AgentConfig, AgentHandle, AgentInfo, AgentRuntime, AttachCommand } from '../../core/types';
+import { launchAgentSession } from '../../tmux/agentSession';
+import type { CommandExecutor } from '../../tmux/executor';
+import { SESSION_FIELDS, labelOptions, parseSessionRow } from '../../tmux/sessionLabels';
+import { TmuxService } from '../../tmux/tmuxService';
+import { sessionTarget } from '../../tmux/tmuxCommands';
+
+export interface TmuxHostRuntimeOptions {
+  id: string;
+  label: string;
+  executor: CommandExecutor;
+  socketName: string;
+  providers?: ProviderCatalog;
+  readyTimeoutMs?: number;
+  commandTimeoutMs?: number;
+}
+
+export abstract class TmuxHostRuntime implements AgentRuntime {
+  abstract readonly type: string;
+  readonly id: string;
+  readonly label: string;
+  protected readonly tmux: TmuxService;
+  protected readonly providers: ProviderCatalog;
+  protected readonly readyTimeoutMs: number;
+
+  constructor(protected readonly opts: TmuxHostRuntimeOptions) {
+    this.id = opts.id;
+    this.label = opts.label;
+    this.tmux = new TmuxService(opts.executor, { socketName: opts.socketName, timeoutMs: opts.commandTimeoutMs });
+    this.providers = opts.providers ?? new ProviderCatalog();
+    this.readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
+  }
+
+  /** argv that opens an interactive attach to `argv` (tmux attach) where the server lives. */
+  protected abstract wrapAttach(tmuxAttachArgv: string[]): string[];
+
+  async spawnAgent(config: AgentConfig, signal?: AbortSignal): Promise<AgentHandle> {
+    validateAgentId(config.agentId);
+    const launch = this.providers.resolveLaunch(config);
+    const sessionName = config.sessionName ?? sessionNameFor(config.agentId);
+    await this.checkDirectory(config.workingDirectory);
+    if (await this.tmux.hasSession(sessionName)) {
+      throw new TmuxAgentsError('agent-exists', `An agent session "${sessionName}" already exists on ${this.label}.`, 'Choose another agent id, or kill the existing agent first.');
+    }
+    await launchAgentSession(this.tmux, {
+      sessionName,
+      cwd: config.workingDirectory,
+      launch,
+      labels: labelOptions({
+        agentId: config.agentId,
+        runtimeId: this.id,
+        provider: config.aiProvider,
+        createdAt: new Date(),
+        task: config.task,
+        cwd: config.workingDirectory,
+      }),
+      task: config.task,
+      readyTimeoutMs: this.readyTimeoutMs,
+      signal,
+    });
+    return this.handleFor(config.agentId, sessionName);
+  }
+
+  protected handleFor(agentId: string, sessionName: string): AgentHandle {
+    return { runtimeType: this.type, runtimeId: this.id, agentId, sessionName, data: {} };
+  }
+
+  private async checkDirectory(dir: string): Promise<void> {
+    if (!dir) throw new TmuxAgentsError('invalid-input', 'No working directory given.');
+    const r = await this.opts.executor.exec(['test', '-d', dir], { timeoutMs: 10_000 });
+    if (r.exitCode !== 0) {
+      throw new TmuxAgentsError('invalid-input', `Working directory ${JSON.stringify(dir)} does not exist on ${this.opts.executor.where}.`, 'Pick an existing folder.');
+    }
+  }
+
+  async killAgent(handle: AgentHandle): Promise<void> {
+    this.assertOwn(handle);
+    try {
+      await this.tmux.killSession(handle.sessionName);
+    } catch (e) {
+      if (e instanceof TmuxAgentsError && (e.code === 'tmux-no-session' || e.code === 'tmux-no-server')) {
+        throw new TmuxAgentsError('agent-not-found', `Agent ${handle.agentId} is no longer running on ${this.label}.`, 'Refresh the view.');
+      }
+      throw e;
+    }
+  }
+
+  async listAgents(): Promise<AgentInfo[]> {
+    const rows = await this.tmux.listSessions(SESSION_FIELDS);
+    const out: AgentInfo[] = [];
+    for (const row of rows) {
+      const s = parseSessionRow(row);
+      if (!s || s.labels.runtimeId !== this.id) continue;
+      out.push({
+        handle: this.handleFor(s.labels.agentId, s.sessionName),
+        status: s.paneDead ? 'exited' : 'running',
+        statusReason: s.paneDead ? `the agent process exited with status ${s.paneDeadStatus ?? '?'}` : 'the tmux pane is alive',
+        createdAt: s.labels.createdAt,
+        provider: s.labels.provider,
+        taskSummary: s.labels.task,
+        workingDirectory: s.labels.cwd,
+      });
+    }
+    return out;
+  }
+
+  getTmux(handle: AgentHandle): TmuxService {
+    this.assertOwn(handle);
+    return this.tmux;
+  }
+
+  getAttachCommand(handle: AgentHandle): AttachCommand {
+    this.assertOwn(handle);
+    return { argv: this.wrapAttach(this.tmux.argv(['attach-session', '-t', sessionTarget(handle.sessionName)])) };
+  }
+
+  async ping(): Promise<void> {
+    await this.tmux.version();
+  }
+
+  protected assertOwn(handle: AgentHandle): void {
+    if (handle.runtimeId !== this.id) {
+      throw new TmuxAgentsError('invalid-input', `Agent ${handle.agentId} belongs to runtime "${handle.runtimeId}", not "${this.id}".`);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// Starting an agent CLI inside a tmux session, the same way in every runtime: session with
+// a placeholder, labels and remain-on-exit set before the CLI runs, then the CLI, then a
+// bounded wait for it to be ready, then the task pasted and submitted.
+import { pollUntil } from '../core/async';
+import { TmuxAgentsError, errorMessage } from '../core/errors';
+import type { AgentLaunch } from '../core/providers';
+import type { TmuxService } from './tmuxService';
+
+export interface LaunchSpec {
+  sessionName: string;
+  cwd: string;
+  launch: AgentLaunch;
+  labels: Record<string, string>;
+  task?: string;
+  readyTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+const PANE_WIDTH = 200;
+const PANE_HEIGHT = 50;
+/** Without a ready pattern, the screen must hold still this long to count as ready. */
+const STABLE_MS = 400;
+
+export function lastLines(text: string, n: number): string {
+  return text.replace(/\s+$/, '').split('\n').slice(-n).join('\n');
+}
+
+export async function launchAgentSession(tmux: TmuxService, spec: LaunchSpec): Promise<void> {
+  const { sessionName } = spec;
+  // `cat` holds the pane until the real command replaces it, so options are in place first.
+  await tmux.newSession({ name: sessionName, cwd: spec.cwd, width: PANE_WIDTH, height: PANE_HEIGHT, command: ['cat'] });
+  try {
+    await tmux.setOptions(sessionName, spec.labels, { 'remain-on-exit': 'on' });
+    await tmux.respawnPane(sessionName, spec.launch.argv, { cwd: spec.cwd, env: spec.launch.env });
+    await waitUntilReady(tmux, sessionName, spec.launch.readyPattern, spec.readyTimeoutMs, spec.signal);
+    if (spec.task) await deliverTask(tmux, sessionName, spec.task);
+  } catch (e) {
+    await tmux.killSession(sessionName).catch(() => undefined);
+    throw e;
+  }
+}
+
+export async function waitUntilReady(
+  tmux: TmuxService,
+  session: string,
+  pattern: RegExp | undefined,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  let last = '';
+  let stableSnapshot = '';
+  let stableSince = 0;
+  const ready = await pollUntil(
+    async () => {
+      signal?.throwIfAborted();
+      const state = await tmux.paneState(session);
+      last = await tmux.capturePane(session);
+      if (state.dead) {
+        throw new TmuxAgentsError(
+          'spawn-failed',
+          `The agent command exited with status ${state.deadStatus ?? '?'} before it was ready (on ${tmux.where}). Its last output:\n${lastLines(last, 15) || '(nothing)'}`,
+          'Check that the CLI is installed and starts in that directory.',
+        );
+      }
+      if (pattern) return pattern.test(last) ? true : undefined;
+      if (!last.trim()) return undefined;
+      const now = Date.now();
+      if (last !== stableSnapshot) {
+        stableSnapshot = last;
+        stableSince = now;
+        return undefined;
+      }
+      return now - stableSince >= STABLE_MS ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 20, maxIntervalMs: 200, signal },
+  );
+  if (!ready) {
+    throw new TmuxAgentsError(
+      'timeout',
+      `The agent did not become ready within ${timeoutMs} ms (session ${session} on ${tmux.where}). Its screen:\n${lastLines(last, 15) || '(empty)'}`,
+      pattern ? `Its ready pattern /${pattern.source}/ never matched; adjust it in tmuxAgents.providers or raise tmuxAgents.readyTimeoutMs.` : 'Raise tmuxAgents.readyTimeoutMs if the CLI is slow to start.',
+    );
+  }
+}
+/** Pastes the task, waits for the CLI to show it, then submits it with Enter. */
+export async function deliverTask(tmux: TmuxService, session: string, task: string): Promise<void> {
+  const before = await tmux.capturePane(session);
+  await tmux.pasteText(session, task);
+  // Enter sent while the CLI is still reading the paste can be swallowed by it.
+  await pollUntil(async () => ((await tmux.capturePane(session)) !== before ? true : undefined), {
+    timeoutMs: 2_000,
+    intervalMs: 10,
+    maxIntervalMs: 100,
+  });
+  try {
+    await tmux.sendKeys(session, 'Enter');
+  } catch (e) {
+    throw new TmuxAgentsError('spawn-failed', `The task was pasted but could not be submitted: ${errorMessage(e)}`);
+  }
+}
