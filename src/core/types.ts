@@ -39,6 +39,11 @@ export interface AgentConfig {
   resources?: ResourceLimits;
   /** Extra environment for the agent process. Values are passed byte-exact, never through a shell. */
   env?: Record<string, string>;
+  /**
+   * Credentials (API keys) for the agent process: passed like env, but never written to
+   * labels, logs, images or settings. Container runtimes set them on the container only.
+   */
+  secretEnv?: Record<string, string>;
   /** For the `custom` provider: the command line to run (through `sh -c`, it is the user's own command). */
   customCommand?: string;
 }

@@ -41,7 +41,8 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
 
   async spawnAgent(config: AgentConfig, signal?: AbortSignal): Promise<AgentHandle> {
     validateAgentId(config.agentId);
-    const launch = this.providers.resolveLaunch(config);
+    // Secrets reach the process environment only (tmux -e), never the session labels.
+    const launch = this.providers.resolveLaunch({ ...config, env: { ...config.env, ...config.secretEnv } });
     const sessionName = config.sessionName ?? sessionNameFor(config.agentId);
     await this.checkDirectory(config.workingDirectory);
     if (await this.tmux.hasSession(sessionName)) {
