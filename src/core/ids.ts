@@ -27,6 +27,20 @@ export function validateRuntimeId(id: string): string {
   return id;
 }
 
+// tmux expands formats in a new session's name (`#(...)` runs a command) and turns '.'
+// and ':' into '_', so a name given by the caller is held to a plain slug too.
+const SESSION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$/;
+
+export function validateSessionName(name: string): string {
+  if (!SESSION_NAME.test(name)) {
+    throw new TmuxAgentsError(
+      'invalid-input',
+      `Invalid tmux session name ${JSON.stringify(name)}: use 1-100 letters, digits, '_' and '-', not starting with '-'.`,
+    );
+  }
+  return name;
+}
+
 export function sessionNameFor(agentId: string): string {
   return SESSION_PREFIX + validateAgentId(agentId);
 }

@@ -26,7 +26,10 @@ const TASK_SUMMARY_CHARS = 300;
 export function taskSummary(task: string | undefined): string | undefined {
   if (!task) return undefined;
   const oneLine = task.replace(/\s+/g, ' ').trim();
-  return oneLine.length > TASK_SUMMARY_CHARS ? `${oneLine.slice(0, TASK_SUMMARY_CHARS - 1)}…` : oneLine;
+  if (oneLine.length <= TASK_SUMMARY_CHARS) return oneLine;
+  // Never cut a surrogate pair in half: encodeURIComponent throws on a lone surrogate.
+  const cut = oneLine.slice(0, TASK_SUMMARY_CHARS - 1).replace(/[\uD800-\uDBFF]$/, '');
+  return `${cut}…`;
 }
 
 export function labelOptions(l: SessionLabels): Record<string, string> {

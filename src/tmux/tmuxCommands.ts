@@ -5,6 +5,15 @@ export function escapeTmuxArg(arg: string): string {
   return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
 }
 
+/**
+ * tmux expands formats in some arguments (the -c directory and -s name of new-session,
+ * respawn-pane's -c): `#{...}` is substituted and `#(...)` runs a shell command. `##` is a
+ * literal '#'.
+ */
+export function escapeTmuxFormat(arg: string): string {
+  return arg.replace(/#/g, '##');
+}
+
 /** Marks a real command separator inside one tmux invocation. */
 export const SEP = Symbol('tmux-command-separator');
 export type TmuxArg = string | typeof SEP;
@@ -39,7 +48,7 @@ export function directCommand(command: readonly string[]): string[] {
 export function newSessionArgs(s: NewSessionSpec): string[] {
   return [
     'new-session', '-d', '-s', s.name,
-    ...(s.cwd ? ['-c', s.cwd] : []),
+    ...(s.cwd ? ['-c', escapeTmuxFormat(s.cwd)] : []),
     ...(s.width ? ['-x', String(s.width)] : []),
     ...(s.height ? ['-y', String(s.height)] : []),
     ...envArgs(s.env),
@@ -50,7 +59,7 @@ export function newSessionArgs(s: NewSessionSpec): string[] {
 export function respawnPaneArgs(session: string, command: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): string[] {
   return [
     'respawn-pane', '-k', '-t', paneTarget(session),
-    ...(opts.cwd ? ['-c', opts.cwd] : []),
+    ...(opts.cwd ? ['-c', escapeTmuxFormat(opts.cwd)] : []),
     ...envArgs(opts.env),
     '--', ...directCommand(command),
   ];

@@ -145,6 +145,8 @@ export class TmuxService {
     const fields = ['pane_dead', 'pane_dead_status', 'pane_pid', 'pane_current_command', 'window_activity'];
     const out = await this.run(['display-message', '-p', '-t', paneTarget(session), fields.map((f) => `#{${f}}`).join(FIELD_SEP)]);
     const [dead, status, pid, cmd, activity] = out.replace(/\n$/, '').split(FIELD_SEP);
+    // display-message does not fail on a missing target: it prints empty fields.
+    if (!pid) throw new TmuxAgentsError('tmux-no-session', `tmux display-message on ${this.where}: can't find session: ${session}.`);
     return {
       dead: dead === '1',
       deadStatus: status ? Number(status) : undefined,

@@ -1,7 +1,7 @@
 // A runtime whose agents are sessions on one tmux server reached through an executor:
 // this machine (local) or a remote host (SSH). Agents are found by their session labels.
 import { TmuxAgentsError } from '../../core/errors';
-import { sessionNameFor, validateAgentId } from '../../core/ids';
+import { sessionNameFor, validateAgentId, validateSessionName } from '../../core/ids';
 import { ProviderCatalog } from '../../core/providers';
 import type { AgentConfig, AgentHandle, AgentInfo, AgentRuntime, AttachCommand } from '../../core/types';
 import { launchAgentSession } from '../../tmux/agentSession';
@@ -43,7 +43,7 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
     validateAgentId(config.agentId);
     // Secrets reach the process environment only (tmux -e), never the session labels.
     const launch = this.providers.resolveLaunch({ ...config, env: { ...config.env, ...config.secretEnv } });
-    const sessionName = config.sessionName ?? sessionNameFor(config.agentId);
+    const sessionName = config.sessionName !== undefined ? validateSessionName(config.sessionName) : sessionNameFor(config.agentId);
     await this.checkDirectory(config.workingDirectory);
     if (await this.tmux.hasSession(sessionName)) {
       throw new TmuxAgentsError('agent-exists', `An agent session "${sessionName}" already exists on ${this.label}.`, 'Choose another agent id, or kill the existing agent first.');

@@ -1,0 +1,83 @@
+// Built-in runtime types as one declarative table: settings entry in, runtime out. Heavy
+// clients (dockerode, ssh2, client-node) load lazily inside the runtimes, not here.
+import { TmuxAgentsError, errorMessage } from '../core/errors';
+import { validateRuntimeId } from '../core/ids';
+import type { Logger } from '../core/log';
+import type { ProviderCatalog } from '../core/providers';
+import type { AgentRuntime } from '../core/types';
+import { LocalRuntime } from './local/localRuntime';
+import { UnavailableRuntime } from './unavailableRuntime';
+
+/** One entry of the `tmuxAgents.runtimes` setting. */
+export interface RuntimeSpec {
+  type: string;
+  id: string;
+  label?: string;
+  [option: string]: unknown;
+}
+
+export interface RuntimeFactoryContext {
+  providers: ProviderCatalog;
+  logger: Logger;
+  readyTimeoutMs: number;
+}
+
+export interface RuntimeFactory {
+  type: string;
+  create(spec: RuntimeSpec, ctx: RuntimeFactoryContext): AgentRuntime;
+}
+
+export function str(spec: RuntimeSpec, key: string): string | undefined {
+  const v = spec[key];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') throw new TmuxAgentsError('invalid-input', `Runtime "${spec.id}": "${key}" must be a string.`);
+  return v;
+}
+
+export function num(spec: RuntimeSpec, key: string): number | undefined {
+  const v = spec[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TmuxAgentsError('invalid-input', `Runtime "${spec.id}": "${key}" must be a number.`);
+  return v;
+}
+
+const factories = new Map<string, RuntimeFactory>();
+
+export function registerRuntimeFactory(f: RuntimeFactory): void {
+  factories.set(f.type, f);
+}
+
+registerRuntimeFactory({
+  type: 'local',
+  create: (spec, ctx) =>
+    new LocalRuntime({
+      id: spec.id,
+      label: spec.label,
+      socketName: str(spec, 'socketName'),
+      providers: ctx.providers,
+      readyTimeoutMs: ctx.readyTimeoutMs,
+    }),
+});
+
+export function runtimeTypes(): string[] {
+  return [...factories.keys()];
+}
+
+/**
+ * Builds a runtime from its settings entry. A bad entry becomes an UnavailableRuntime that
+ * shows the problem in the tree, instead of hiding every other runtime.
+ */
+export function createRuntime(spec: RuntimeSpec, ctx: RuntimeFactoryContext): AgentRuntime {
+  const id = typeof spec.id === 'string' && spec.id ? spec.id : `${spec.type ?? 'runtime'}-unnamed`;
+  try {
+    validateRuntimeId(id);
+    const f = factories.get(spec.type);
+    if (!f) {
+      throw new TmuxAgentsError('invalid-input', `Unknown runtime type ${JSON.stringify(spec.type)} for runtime "${id}".`, `Use one of: ${runtimeTypes().join(', ')}.`);
+    }
+    return f.create({ ...spec, id }, ctx);
+  } catch (e) {
+    ctx.logger.warn(`Runtime "${id}" from settings is unusable: ${errorMessage(e)}`);
+    return new UnavailableRuntime(id.replace(/[^A-Za-z0-9._-]/g, '-') || 'invalid', String(spec.type ?? 'unknown'), spec.label ?? id, errorMessage(e));
+  }
+}

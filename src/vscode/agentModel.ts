@@ -1,0 +1,87 @@
+// Owns what we know about runtimes and agents; the tree and status bar only render it.
+import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
+import type { Logger } from '../core/log';
+import type { PingResult, RuntimeListing, RuntimeManager } from '../core/runtimeManager';
+import type { AgentInfo } from '../core/types';
+
+export class AgentModel implements vscode.Disposable {
+  private _listings: RuntimeListing[] = [];
+  private readonly _health = new Map<string, PingResult>();
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  private pinging: Promise<PingResult[]> | undefined;
+  private readonly _onDidChange = new vscode.EventEmitter<void>();
+  readonly onDidChange = this._onDidChange.event;
+
+  constructor(
+    private readonly manager: RuntimeManager,
+    private readonly log: Logger,
+  ) {}
+
+  get listings(): readonly RuntimeListing[] {
+    return this._listings;
+  }
+
+  health(runtimeId: string): PingResult | undefined {
+    return this._health.get(runtimeId);
+  }
+
+  get allAgents(): AgentInfo[] {
+    return this._listings.flatMap((l) => l.agents);
+  }
+
+  findAgent(runtimeId: string, agentId: string): AgentInfo | undefined {
+    return this._listings.find((l) => l.runtimeId === runtimeId)?.agents.find((a) => a.handle.agentId === agentId);
+  }
+
+  /** Re-lists every runtime; calls during a refresh coalesce into one more refresh. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      try {
+        do {
+          this.refreshAgain = false;
+          this._listings = await this.manager.listAllAgents();
+          // Drop runtimes that are no longer registered.
+          const ids = new Set(this._listings.map((l) => l.runtimeId));
+          for (const id of [...this._health.keys()]) if (!ids.has(id)) this._health.delete(id);
+          this._onDidChange.fire();
+        } while (this.refreshAgain);
+      } catch (e) {
+        this.log.error(`Refreshing agents failed: ${errorMessage(e)}`);
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** Pings every runtime; a ping already in flight is shared, never doubled. */
+  ping(): Promise<PingResult[]> {
+    if (!this.pinging) {
+      this.pinging = this.manager
+        .pingAll()
+        .then((results) => {
+          for (const r of results) {
+            const before = this._health.get(r.runtimeId);
+            if (before?.ok !== r.ok) this.log.info(`Runtime ${r.runtimeId} is ${r.ok ? 'healthy' : `unhealthy: ${r.error}`}`);
+            this._health.set(r.runtimeId, r);
+          }
+          this._onDidChange.fire();
+          return results;
+        })
+        .finally(() => {
+          this.pinging = undefined;
+        });
+    }
+    return this.pinging;
+  }
+
+  dispose(): void {
+    this._onDidChange.dispose();
+  }
+}
