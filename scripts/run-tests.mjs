@@ -36,6 +36,7 @@ const concurrency = targets.every((t) => t === 'unit') ? [] : ['--test-concurren
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...concurrency, ...files],
-  { stdio: 'inherit', cwd: root },
+  // test/stubs holds a stand-in `vscode` module for the VS Code layer's unit tests.
+  { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_PATH: join(root, 'test', 'stubs') } },
 );
 process.exit(r.status ?? 1);
