@@ -56,9 +56,14 @@ export async function waitUntilReady(
       const state = await tmux.paneState(session);
       last = await tmux.capturePane(session);
       if (state.dead) {
+        // With remain-on-exit, tmux scrolls the screen up a line to print "Pane is dead (...)"
+        // at the bottom: read the history too, and drop that line. tmux 3.3a does not always
+        // learn the exit status.
+        const output = (await tmux.capturePane(session, { lines: PANE_HEIGHT })).replace(/^Pane is dead \(.*\)$/m, '');
+        const status = state.deadStatus === undefined ? '' : ` with status ${state.deadStatus}`;
         throw new TmuxAgentsError(
           'spawn-failed',
-          `The agent command exited with status ${state.deadStatus ?? '?'} before it was ready (on ${tmux.where}). Its last output:\n${lastLines(last, 15) || '(nothing)'}`,
+          `The agent command exited${status} before it was ready (on ${tmux.where}). Its last output:\n${lastLines(output, 15) || '(nothing)'}`,
           'Check that the CLI is installed and starts in that directory.',
         );
       }

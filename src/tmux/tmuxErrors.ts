@@ -11,7 +11,8 @@ export function tmuxError(argv: readonly string[], r: ExecResult, where: string)
   if (/no server running|error connecting to|server exited unexpectedly/i.test(msg)) {
     return new TmuxAgentsError('tmux-no-server', `No tmux server is running on ${where} (${msg}).`);
   }
-  if (/can't find (session|window|pane)|no such (session|window|pane)|session not found/i.test(msg)) {
+  // "no current target": a server with no sessions left (e.g. still exiting after the last was killed).
+  if (/can't find (session|window|pane)|no such (session|window|pane)|session not found|no current target/i.test(msg)) {
     return new TmuxAgentsError('tmux-no-session', `tmux ${cmd} on ${where}: ${msg}.`);
   }
   return new TmuxAgentsError('tmux-failed', `tmux ${cmd} failed on ${where} (exit ${r.exitCode}): ${msg || 'no message'}.`);

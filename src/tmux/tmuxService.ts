@@ -23,6 +23,11 @@ export interface TmuxServiceOptions {
   socketName?: string;
   /** Per-command timeout. */
   timeoutMs?: number;
+  /**
+   * Pass `-u`: output is UTF-8 whatever the locale. Without a UTF-8 LANG/LC_* (an ssh exec,
+   * a container) tmux turns tabs and non-ASCII in -F/-p output into '_'.
+   */
+  utf8?: boolean;
 }
 
 export interface PaneState {
@@ -39,6 +44,7 @@ let bufferCounter = 0;
 export class TmuxService {
   readonly socketName?: string;
   private readonly timeoutMs: number;
+  private readonly utf8: boolean;
 
   constructor(
     readonly executor: CommandExecutor,
@@ -46,15 +52,16 @@ export class TmuxService {
   ) {
     this.socketName = opts.socketName;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.utf8 = opts.utf8 ?? false;
   }
 
   get where(): string {
     return this.executor.where;
   }
 
-  /** The global part of every tmux argv (socket selection). */
+  /** The global part of every tmux argv (UTF-8 flag, socket selection). */
   get globalArgs(): string[] {
-    return this.socketName ? ['-L', this.socketName] : [];
+    return [...(this.utf8 ? ['-u'] : []), ...(this.socketName ? ['-L', this.socketName] : [])];
   }
 
   /** Full argv for a tmux command, exactly as it will run. */

@@ -18,6 +18,8 @@ export interface TmuxHostRuntimeOptions {
   providers?: ProviderCatalog;
   readyTimeoutMs?: number;
   commandTimeoutMs?: number;
+  /** See TmuxServiceOptions.utf8: for executors whose commands get no UTF-8 locale. */
+  utf8?: boolean;
 }
 
 export abstract class TmuxHostRuntime implements AgentRuntime {
@@ -31,7 +33,7 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
   constructor(protected readonly opts: TmuxHostRuntimeOptions) {
     this.id = opts.id;
     this.label = opts.label;
-    this.tmux = new TmuxService(opts.executor, { socketName: opts.socketName, timeoutMs: opts.commandTimeoutMs });
+    this.tmux = new TmuxService(opts.executor, { socketName: opts.socketName, timeoutMs: opts.commandTimeoutMs, utf8: opts.utf8 });
     this.providers = opts.providers ?? new ProviderCatalog();
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
   }
