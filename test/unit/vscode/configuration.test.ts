@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import { stub } from 'vscode';
+import { stub } from '../../stubs/vscode/index';
 import { readyTimeoutMs, runtimeSpecs } from '../../../src/vscode/configuration';
 
 beforeEach(() => stub.reset());

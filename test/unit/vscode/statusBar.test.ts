@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import { stub } from 'vscode';
+import { stub } from '../../stubs/vscode/index';
 import { AgentStatusBar } from '../../../src/vscode/statusBar';
 import type { AgentModel } from '../../../src/vscode/agentModel';
 import { FakeModel, agent } from './fakes';
