@@ -1,0 +1,179 @@
+// The packaged extension in a real VS Code (code-server) driven through headless Chromium
+// like a user: the view, spawning from the command palette, attach, kill, the status bar.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fakeAgentCommand, waitForMessages, FAKE_AGENT_READY } from '../support/fakeAgent';
+import { startSshServer, type SshServer } from '../support/sshServer';
+import { repoRoot, startCodeServer, startWatchdog, type CodeServer } from './harness/codeServer.ts';
+import { openWorkbench, type Workbench } from './harness/workbench.ts';
+
+const VSIX = join(repoRoot, 'dist', 'tmux-agents.vsix');
+const TASK = `e2e task: it's "quoted" $(whoami) \`id\` ünïcødé`;
+
+function tmuxHas(socket: string, session: string): boolean {
+  return spawnSync('tmux', ['-L', socket, 'has-session', '-t', `=${session}`]).status === 0;
+}
+
+async function confirmModal(w: Workbench, button: string): Promise<void> {
+  const dialog = w.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+  await dialog.locator('.monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
+test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', async (t) => {
+  assert.ok(existsSync(VSIX), `${VSIX} is missing: run \`npm run package\` first (npm test does).`);
+  const tmp = mkdtempSync(join(tmpdir(), 'e2e-tmux-agents-'));
+  const disarm = startWatchdog({ dirs: [tmp] });
+  const socket = `ta-e2e-${process.pid}`;
+  const sshSocket = `ta-e2e-ssh-${process.pid}`;
+  const agentLog = join(tmp, 'agent.log');
+  let sshd: SshServer | undefined;
+  let server: CodeServer | undefined;
+  let wb: Workbench | undefined;
+  t.after(async () => {
+    await wb?.close();
+    await server?.stop();
+    await sshd?.stop();
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    spawnSync('tmux', ['-L', sshSocket, 'kill-server']);
+    rmSync(tmp, { recursive: true, force: true });
+    disarm();
+  });
+
+  const workspaceFolder = join(tmp, 'my project');
+  mkdirSync(workspaceFolder);
+  sshd = await startSshServer();
+  const sshLabel = `ssh: ${sshd.user}@127.0.0.1`;
+  server = await startCodeServer({
+    vsixPath: VSIX,
+    workspaceFolder,
+    settings: {
+      'tmuxAgents.local.socketName': socket,
+      'tmuxAgents.defaultProvider': 'custom',
+      'tmuxAgents.providers': { custom: { readyPattern: FAKE_AGENT_READY } },
+      'tmuxAgents.refreshIntervalSeconds': 1,
+      'tmuxAgents.runtimes': [
+        {
+          type: 'ssh',
+          id: 'e2e-ssh',
+          host: '127.0.0.1',
+          port: sshd.port,
+          user: sshd.user,
+          identityFile: sshd.userKeyPath,
+          knownHostsPath: sshd.knownHostsPath,
+          useAgent: false,
+          socketName: sshSocket,
+        },
+      ],
+    },
+    env: { FAKE_AGENT_LOG: agentLog },
+  });
+  wb = await openWorkbench(server.url);
+  const w = wb;
+  t.diagnostic(`code-server ready in ${server.startupMs} ms, workbench in ${w.loadMs} ms`);
+
+  await t.test('the activity-bar view shows the local runtime and the SSH host, healthy', async () => {
+    await w.openViewContainer('Tmux Agents');
+    const rows = await w.waitFor(async () => {
+      const r = await w.treeRows('Agents');
+      const healthy = (label: string) => r.find((x) => x.label === label && /^healthy/.test(x.description));
+      return healthy('Local') && healthy(sshLabel) ? r : undefined;
+    }, { message: `healthy rows for Local and ${sshLabel}`, timeout: 30_000 });
+    assert.equal(rows[0]!.level, 1);
+    assert.ok(rows.some((r) => r.label === 'No agents'), 'an empty runtime says so');
+    await w.screenshot('01-view-local-runtime');
+  });
+
+  await t.test('the status bar shows the agent count, healthy', async () => {
+    const item = await w.waitFor(async () => (await w.statusBarItems()).find((i) => i.id.endsWith('tmuxAgents.status')), {
+      message: 'the Tmux Agents status bar item',
+    });
+    assert.match(item.text, /0 agents/);
+    assert.doesNotMatch(item.text, /down/);
+  });
+
+  await t.test('Spawn Agent from the command palette creates an agent in the tree', async () => {
+    await w.runCommand('Tmux Agents: Spawn Agent');
+    await w.quickInput.pick('Local', { title: /where should it run/ });
+    await w.quickInput.pick('Custom command', { title: /AI provider/ });
+    await w.quickInput.type(fakeAgentCommand(), { title: /command line/ });
+    await w.quickInput.type(TASK, { title: /task/ });
+    await w.quickInput.pick('my project', { title: /working directory/ });
+    await w.quickInput.waitOpen({ title: /agent id/ });
+    await w.page.keyboard.press('Control+A');
+    await w.quickInput.type('e2e-agent', { title: /agent id/ });
+    await w.waitForNotification(/Agent e2e-agent is running on Local/, { timeout: 60_000 });
+    await w.waitFor(async () => (await w.treeRows('Agents')).find((r) => r.label === 'e2e-agent'), { message: 'the e2e-agent row' });
+    await w.screenshot('02-agent-spawned');
+    assert.ok(tmuxHas(socket, 'ta-e2e-agent'), 'the tmux session exists');
+    assert.deepEqual(await waitForMessages(agentLog, 1), [TASK]);
+    const item = (await w.statusBarItems()).find((i) => i.id.endsWith('tmuxAgents.status'))!;
+    assert.match(item.text, /1 agent/);
+  });
+
+  await t.test('Attach opens a terminal showing the agent pane, and focuses it the second time', async () => {
+    await w.clickTreeRowAction('e2e-agent', 'Attach to Agent', { viewTitle: 'Agents' });
+    const text = await w.waitForTerminalText(/fake-agent> /, { timeout: 30_000 });
+    assert.match(text, /received \d+ bytes/);
+    await w.screenshot('03-attached-terminal');
+    await w.clickTreeRowAction('e2e-agent', 'Attach to Agent', { viewTitle: 'Agents' });
+    const tabs = await w.page.locator('.terminal-tabs-entry, .single-terminal-tab').allInnerTexts().catch(() => []);
+    assert.ok(tabs.filter((x) => x.includes('e2e-agent')).length <= 1, `one terminal for the agent, saw tabs: ${JSON.stringify(tabs)}`);
+  });
+
+  await t.test('an agent spawned on the SSH host appears under its node and attaches over ssh', async () => {
+    await w.runCommand('Tmux Agents: Spawn Agent');
+    await w.quickInput.pick(sshLabel, { title: /where should it run/ });
+    await w.quickInput.pick('Custom command', { title: /AI provider/ });
+    await w.quickInput.type(fakeAgentCommand(), { title: /command line/ });
+    await w.quickInput.type('remote task', { title: /task/ });
+    await w.quickInput.waitOpen({ title: /working directory/ });
+    assert.equal(await w.quickInput.value(), workspaceFolder);
+    await w.quickInput.accept();
+    await w.quickInput.waitOpen({ title: /agent id/ });
+    await w.page.keyboard.press('Control+A');
+    await w.quickInput.type('e2e-remote', { title: /agent id/ });
+    await w.waitForNotification(new RegExp(`Agent e2e-remote is running on ${sshLabel.replace(/[.@]/g, '\\$&')}`), { timeout: 60_000 });
+    const rows = await w.waitFor(async () => {
+      const r = await w.treeRows('Agents');
+      return r.some((x) => x.label === 'e2e-remote') ? r : undefined;
+    }, { message: 'the e2e-remote row' });
+    const labels = rows.map((r) => r.label);
+    assert.ok(labels.indexOf('e2e-remote') > labels.indexOf(sshLabel), `e2e-remote sits under the SSH node: ${labels.join(' | ')}`);
+    assert.equal(rows.find((r) => r.label === 'e2e-remote')!.level, 2);
+    assert.ok(spawnSync('tmux', ['-L', sshSocket, 'has-session', '-t', '=ta-e2e-remote']).status === 0, 'the session runs on the SSH side');
+    await w.clickTreeRowAction('e2e-remote', 'Attach to Agent', { viewTitle: 'Agents' });
+    await w.waitForTerminalText(/received 11 bytes/, { timeout: 30_000 });
+    await w.screenshot('04-ssh-agent-attached');
+    await w.clickTreeRowAction('e2e-remote', 'Kill Agent', { viewTitle: 'Agents' });
+    await confirmModal(w, 'Kill');
+    await w.waitFor(async () => ((await w.treeRows('Agents')).some((r) => r.label === 'e2e-remote') ? undefined : true), {
+      message: 'the e2e-remote row to disappear',
+      timeout: 20_000,
+    });
+  });
+
+  await t.test('Kill asks for confirmation and removes the agent and its session', async () => {
+    await w.clickTreeRowAction('e2e-agent', 'Kill Agent', { viewTitle: 'Agents' });
+    await w.screenshot('05-kill-confirmation');
+    await confirmModal(w, 'Kill');
+    await w.waitFor(async () => ((await w.treeRows('Agents')).some((r) => r.label === 'e2e-agent') ? undefined : true), {
+      message: 'the e2e-agent row to disappear',
+      timeout: 20_000,
+    });
+    assert.equal(tmuxHas(socket, 'ta-e2e-agent'), false, 'the tmux session is gone');
+    await w.screenshot('06-agent-killed');
+  });
+
+  await t.test('the status bar is healthy after it all', async () => {
+    const item = await w.waitFor(async () => (await w.statusBarItems()).find((i) => i.id.endsWith('tmuxAgents.status') && /0 agents/.test(i.text)), {
+      message: 'status bar back to 0 agents',
+    });
+    assert.doesNotMatch(item.text, /down/);
+  });
+});
