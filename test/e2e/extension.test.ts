@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fakeAgentCommand, waitForMessages, FAKE_AGENT_READY } from '../support/fakeAgent';
+import { FIXTURES_DIR, fakeAgentCommand, waitForMessages, FAKE_AGENT_READY } from '../support/fakeAgent';
 import { startSshServer, type SshServer } from '../support/sshServer';
 import { repoRoot, startCodeServer, startWatchdog, type CodeServer } from './harness/codeServer.ts';
 import { openWorkbench, type Workbench } from './harness/workbench.ts';
@@ -19,10 +19,10 @@ function tmuxHas(socket: string, session: string): boolean {
 }
 
 async function confirmModal(w: Workbench, button: string): Promise<void> {
-  const dialog = w.page.locator('.monaco-dialog-box');
-  await dialog.waitFor({ state: 'visible', timeout: 15_000 });
-  await dialog.locator('.monaco-button', { hasText: button }).first().click();
-  await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+  const dialog = await w.waitFor(() => w.dialog(), { message: 'the confirmation dialog' });
+  assert.ok(dialog.buttons.includes(button), `dialog buttons: ${dialog.buttons.join(', ')}`);
+  await w.clickDialogButton(button);
+  await w.waitFor(async () => ((await w.dialog()) ? undefined : true), { message: 'the dialog to close' });
 }
 
 test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', async (t) => {
@@ -32,24 +32,29 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
   const socket = `ta-e2e-${process.pid}`;
   const sshSocket = `ta-e2e-ssh-${process.pid}`;
   const agentLog = join(tmp, 'agent.log');
-  let sshd: SshServer | undefined;
-  let server: CodeServer | undefined;
-  let wb: Workbench | undefined;
+  // Cleanup registered as things start, run newest first even when a step fails.
+  const cleanups: (() => unknown)[] = [];
   t.after(async () => {
-    await wb?.close();
-    await server?.stop();
-    await sshd?.stop();
+    for (const c of cleanups.reverse()) await c();
+  });
+  cleanups.push(() => {
+    disarm();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+  cleanups.push(() => {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
     spawnSync('tmux', ['-L', sshSocket, 'kill-server']);
-    rmSync(tmp, { recursive: true, force: true });
-    disarm();
+    const left = spawnSync('docker', ['ps', '-aq', '--filter', 'label=tmux-agents.runtime-id=e2e-docker'], { encoding: 'utf8' }).stdout.trim();
+    if (left) spawnSync('docker', ['rm', '-f', ...left.split('\n')]);
+    spawnSync('docker', ['network', 'rm', 'tmux-agents-e2e']);
   });
 
   const workspaceFolder = join(tmp, 'my project');
   mkdirSync(workspaceFolder);
-  sshd = await startSshServer();
+  const sshd: SshServer = await startSshServer();
+  cleanups.push(() => sshd.stop());
   const sshLabel = `ssh: ${sshd.user}@127.0.0.1`;
-  server = await startCodeServer({
+  const server: CodeServer = await startCodeServer({
     vsixPath: VSIX,
     workspaceFolder,
     settings: {
@@ -69,12 +74,22 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
           useAgent: false,
           socketName: sshSocket,
         },
+        {
+          type: 'docker',
+          id: 'e2e-docker',
+          label: 'Docker (e2e)',
+          image: 'tmux-agents-base:latest',
+          network: 'tmux-agents-e2e',
+          extraBinds: [`${FIXTURES_DIR}:/opt/fixtures:ro`],
+          credentialMounts: false,
+        },
       ],
     },
     env: { FAKE_AGENT_LOG: agentLog },
   });
-  wb = await openWorkbench(server.url);
-  const w = wb;
+  cleanups.push(() => server.stop());
+  const w: Workbench = await openWorkbench(server.url);
+  cleanups.push(() => w.close());
   t.diagnostic(`code-server ready in ${server.startupMs} ms, workbench in ${w.loadMs} ms`);
 
   await t.test('the activity-bar view shows the local runtime and the SSH host, healthy', async () => {
@@ -82,8 +97,8 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
     const rows = await w.waitFor(async () => {
       const r = await w.treeRows('Agents');
       const healthy = (label: string) => r.find((x) => x.label === label && /^healthy/.test(x.description));
-      return healthy('Local') && healthy(sshLabel) ? r : undefined;
-    }, { message: `healthy rows for Local and ${sshLabel}`, timeout: 30_000 });
+      return healthy('Local') && healthy(sshLabel) && healthy('Docker (e2e)') ? r : undefined;
+    }, { message: `healthy rows for Local, ${sshLabel} and Docker (e2e)`, timeout: 30_000 });
     assert.equal(rows[0]!.level, 1);
     assert.ok(rows.some((r) => r.label === 'No agents'), 'an empty runtime says so');
     await w.screenshot('01-view-local-runtime');
@@ -122,8 +137,8 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
     assert.match(text, /received \d+ bytes/);
     await w.screenshot('03-attached-terminal');
     await w.clickTreeRowAction('e2e-agent', 'Attach to Agent', { viewTitle: 'Agents' });
-    const tabs = await w.page.locator('.terminal-tabs-entry, .single-terminal-tab').allInnerTexts().catch(() => []);
-    assert.ok(tabs.filter((x) => x.includes('e2e-agent')).length <= 1, `one terminal for the agent, saw tabs: ${JSON.stringify(tabs)}`);
+    const names = await w.terminalNames();
+    assert.equal(names.filter((x) => x.includes('Agent: e2e-agent')).length, 1, `one terminal for the agent, saw: ${JSON.stringify(names)}`);
   });
 
   await t.test('an agent spawned on the SSH host appears under its node and attaches over ssh', async () => {
@@ -158,16 +173,48 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
     });
   });
 
+  await t.test('an agent spawned on Docker appears under its node and attaches inside the container', async () => {
+    await w.runCommand('Tmux Agents: Spawn Agent');
+    await w.quickInput.pick('Docker (e2e)', { title: /where should it run/ });
+    await w.quickInput.pick('Custom command', { title: /AI provider/ });
+    await w.quickInput.type(fakeAgentCommand({ path: '/opt/fixtures/fake-agent.mjs' }), { title: /command line/ });
+    await w.quickInput.type('container task ✓', { title: /task/ });
+    await w.quickInput.pick('my project', { title: /working directory/ });
+    await w.quickInput.waitOpen({ title: /agent id/ });
+    await w.page.keyboard.press('Control+A');
+    await w.quickInput.type('e2e-docker-agent', { title: /agent id/ });
+    await w.waitForNotification(/Agent e2e-docker-agent is running on Docker \(e2e\)/, { timeout: 90_000 });
+    const rows = await w.waitFor(async () => {
+      const r = await w.treeRows('Agents');
+      return r.some((x) => x.label === 'e2e-docker-agent') ? r : undefined;
+    }, { message: 'the e2e-docker-agent row' });
+    const labels = rows.map((r) => r.label);
+    assert.ok(labels.indexOf('e2e-docker-agent') > labels.indexOf('Docker (e2e)'), `the agent sits under the Docker node: ${labels.join(' | ')}`);
+    const ids = spawnSync('docker', ['ps', '-q', '--filter', 'label=tmux-agents.agent-id=e2e-docker-agent'], { encoding: 'utf8' }).stdout.trim();
+    assert.ok(ids, 'a running container carries the agent label');
+    await w.clickTreeRowAction('e2e-docker-agent', 'Attach to Agent', { viewTitle: 'Agents' });
+    await w.waitForTerminalText(/received 18 bytes/, { timeout: 30_000 });
+    await w.screenshot('05-docker-agent-attached');
+    await w.clickTreeRowAction('e2e-docker-agent', 'Kill Agent', { viewTitle: 'Agents' });
+    await confirmModal(w, 'Kill');
+    await w.waitFor(async () => ((await w.treeRows('Agents')).some((r) => r.label === 'e2e-docker-agent') ? undefined : true), {
+      message: 'the e2e-docker-agent row to disappear',
+      timeout: 30_000,
+    });
+    const after = spawnSync('docker', ['ps', '-aq', '--filter', 'label=tmux-agents.agent-id=e2e-docker-agent'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(after, '', 'no container is left after kill');
+  });
+
   await t.test('Kill asks for confirmation and removes the agent and its session', async () => {
     await w.clickTreeRowAction('e2e-agent', 'Kill Agent', { viewTitle: 'Agents' });
-    await w.screenshot('05-kill-confirmation');
+    await w.screenshot('06-kill-confirmation');
     await confirmModal(w, 'Kill');
     await w.waitFor(async () => ((await w.treeRows('Agents')).some((r) => r.label === 'e2e-agent') ? undefined : true), {
       message: 'the e2e-agent row to disappear',
       timeout: 20_000,
     });
     assert.equal(tmuxHas(socket, 'ta-e2e-agent'), false, 'the tmux session is gone');
-    await w.screenshot('06-agent-killed');
+    await w.screenshot('07-agent-killed');
   });
 
   await t.test('the status bar is healthy after it all', async () => {

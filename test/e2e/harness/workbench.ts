@@ -461,13 +461,17 @@ export async function openWorkbench(url: string, options: OpenWorkbenchOptions =
   if (!existsSync(executablePath)) {
     throw new Error(`Chromium not found at ${executablePath}: run \`bash scripts/setup/install-packages.sh\` (Debian package chromium)`);
   }
+  // One temp dir per browser: profile/ is the fresh user data dir; config/ is its XDG_CONFIG_HOME,
+  // where Chromium's crash reporter writes instead of ~/.config/chromium.
   const browserDataDir = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
+  const profileDir = join(browserDataDir, 'profile');
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(browserDataDir, {
+    context = await chromium.launchPersistentContext(profileDir, {
       executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
+      env: { ...process.env, XDG_CONFIG_HOME: join(browserDataDir, 'config') },
       viewport: options.viewport ?? { width: 1400, height: 900 },
     });
   } catch (e) {
@@ -476,7 +480,7 @@ export async function openWorkbench(url: string, options: OpenWorkbenchOptions =
   }
   // If this process dies outright, Chromium exits when its pipe to Playwright closes but writes
   // its profile while shutting down: the watchdog kills it first, then removes the profile.
-  const disarmWatchdog = startWatchdog({ pgid: browserProcessGroup(browserDataDir), dirs: [browserDataDir] });
+  const disarmWatchdog = startWatchdog({ pgid: browserProcessGroup(profileDir), dirs: [browserDataDir] });
   const page = context.pages()[0] ?? (await context.newPage());
   const started = Date.now();
   const workbench = new Workbench(context, page, browserDataDir, disarmWatchdog);
