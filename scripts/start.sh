@@ -28,6 +28,7 @@ if [[ -f scripts/setup/install-packages.sh ]]; then
   fi
 fi
 
+bash scripts/ensure-deps.sh
 bash scripts/setup/code-server.sh
 
 if [[ -n "${VSIX:-}" ]]; then

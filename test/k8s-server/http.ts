@@ -1,5 +1,6 @@
 // Small HTTP helpers: JSON responses with the API server's headers and bounded body reads.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.ts';
 import { badRequest, type KubeStatus } from './status.ts';
 
 const MAX_BODY = 3 * 1024 * 1024; // the real server's default request size limit is 3 MiB
@@ -30,9 +31,11 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The request body as JSON; protobuf bodies (kubectl's typed commands) are decoded too. */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const body = await readBody(req);
   if (body.length === 0) return undefined;
+  if ((req.headers['content-type'] ?? '').startsWith(PROTOBUF_CONTENT_TYPE)) return decodeProtobufObject(body);
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (err) {

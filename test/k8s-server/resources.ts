@@ -1,5 +1,6 @@
 // The resources this server serves: one declarative table that discovery, routing,
 // list kinds and field-selector support all read, so they cannot drift apart.
+import type { KubeObject } from './types.ts';
 
 export interface ResourceDef {
   /** Plural name as in URLs and error messages (`pods`). */
@@ -81,7 +82,6 @@ export const SUBRESOURCES = [
   { name: 'pods/log', kind: 'Pod', verbs: ['get'] },
   { name: 'pods/exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
   { name: 'pods/status', kind: 'Pod', verbs: ['get'] },
-  { name: 'namespaces/status', kind: 'Namespace', verbs: ['get'] },
 ] as const;
 
 export function findResource(name: string): ResourceDef | undefined {
@@ -92,4 +92,10 @@ export function resourceByName(name: string): ResourceDef {
   const def = findResource(name);
   if (!def) throw new Error(`unknown resource ${name}`);
   return def;
+}
+
+/** Stored objects carry no type meta (list items have none on the wire); single objects do. */
+export function withTypeMeta(def: ResourceDef, obj: KubeObject): KubeObject {
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = obj;
+  return { kind: def.kind, apiVersion: 'v1', ...rest };
 }

@@ -27,9 +27,8 @@ export interface KubeStatus {
 }
 
 export function failureStatus(code: number, reason: string, message: string, details?: StatusDetails): KubeStatus {
-  const status: KubeStatus = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
-  if (details) status.details = details;
-  return status;
+  // Key order as the real server serialises it: details before code.
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
 }
 
 export class ApiError extends Error {
@@ -68,7 +67,7 @@ export function forbidden(resource: string, name: string, why: string): ApiError
 export interface FieldError {
   field: string;
   /** The `reason` of the cause, e.g. FieldValueInvalid, FieldValueRequired. */
-  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueDuplicate' | 'FieldValueNotSupported' | 'FieldValueForbidden';
+  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueDuplicate' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueNotFound';
   /** The message after `field: `, e.g. `Invalid value: "x": must be ...`. */
   detail: string;
 }
@@ -110,4 +109,9 @@ export function internalError(message: string): ApiError {
 
 export function unsupportedMediaType(contentType: string): ApiError {
   return new ApiError(failureStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/strategic-merge-patch+json; got ${contentType}`));
+}
+
+/** A path this server does not serve, worded as the real server words it. */
+export function routeNotFound(): ApiError {
+  return new ApiError(failureStatus(404, 'NotFound', 'the server could not find the requested resource', {}));
 }

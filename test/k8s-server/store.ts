@@ -60,15 +60,15 @@ export class ObjectStore {
     for (const obj of this.bucket(resource).values()) {
       if (namespace === undefined || obj.metadata.namespace === namespace) out.push(structuredClone(obj) as T);
     }
-    return out.sort((a, b) =>
-      objectKey(a.metadata.namespace, a.metadata.name ?? '').localeCompare(objectKey(b.metadata.namespace, b.metadata.name ?? '')),
-    );
+    // Plain code-unit order, like etcd's byte order (and the continue tokens of lists).
+    const key = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+    return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
   /** Stores a new object, filling uid, resourceVersion and creationTimestamp. Caller checks existence. */
   create<T extends KubeObject>(resource: string, obj: T): T {
     const stored = structuredClone(obj);
-    stored.metadata.uid = randomUUID();
+    stored.metadata.uid ??= randomUUID();
     stored.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     return this.commit('ADDED', resource, stored);
   }
@@ -84,6 +84,9 @@ export class ObjectStore {
   }
 
   private commit<T extends KubeObject>(type: StoreEvent['type'], resource: string, obj: T): T {
+    // Type meta is added on the way out (list items carry none on the wire).
+    delete obj.kind;
+    delete obj.apiVersion;
     const key = objectKey(obj.metadata.namespace, obj.metadata.name ?? '');
     const bucket = this.bucket(resource);
     const previous = bucket.get(key);

@@ -2,7 +2,7 @@
 // response, honouring resourceVersion (replay from history, or synthetic ADDED events
 // for the current state), label/field selectors and timeoutSeconds.
 import type { ServerResponse } from 'node:http';
-import type { ResourceDef } from './resources.ts';
+import { withTypeMeta, type ResourceDef } from './resources.ts';
 import type { Matcher } from './selectors.ts';
 import { failureStatus } from './status.ts';
 import { TooOldResourceVersion, type ObjectStore, type StoreEvent } from './store.ts';
@@ -31,10 +31,6 @@ export class WatchRegistry {
   }
 }
 
-function withTypeMeta(resource: ResourceDef, obj: KubeObject): KubeObject {
-  return { ...obj, kind: resource.kind, apiVersion: 'v1' };
-}
-
 /** Maps a store change to what a selector-filtered watcher sees (or nothing). */
 function visibleType(event: StoreEvent, match: Matcher): WatchEventType | undefined {
   const now = match(event.object);
@@ -57,6 +53,8 @@ export function serveWatch(store: ObjectStore, registry: WatchRegistry, res: Ser
     e.resource === resource.name && (namespace === undefined || e.object.metadata.namespace === namespace);
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  // Clients wait for the response head before they consider the watch open.
+  res.flushHeaders();
 
   const rvText = params.resourceVersion;
   const fromHistory = rvText !== undefined && rvText !== '' && rvText !== '0';
