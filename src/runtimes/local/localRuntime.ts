@@ -3,7 +3,7 @@ import { LocalProcessExecutor } from './localProcessExecutor';
 
 export const DEFAULT_LOCAL_SOCKET = 'tmux-agents';
 
-export type LocalRuntimeOptions = Omit<TmuxHostRuntimeOptions, 'executor' | 'socketName' | 'label'> & {
+export type LocalRuntimeOptions = Omit<TmuxHostRuntimeOptions, 'executor' | 'socketName' | 'label' | 'utf8'> & {
   label?: string;
   socketName?: string;
 };
@@ -18,6 +18,9 @@ export class LocalRuntime extends TmuxHostRuntime {
       label: opts.label ?? 'Local',
       socketName: opts.socketName ?? DEFAULT_LOCAL_SOCKET,
       executor: new LocalProcessExecutor(),
+      // VS Code may run without a UTF-8 locale (a container, a service); tmux then mangles
+      // the tabs of its -F output, so listing would find nothing.
+      utf8: true,
     });
   }
 

@@ -102,7 +102,11 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
       out.push({
         handle: this.handleFor(s.labels.agentId, s.sessionName),
         status: s.paneDead ? 'exited' : 'running',
-        statusReason: s.paneDead ? `the agent process exited with status ${s.paneDeadStatus ?? '?'}` : 'the tmux pane is alive',
+        statusReason: s.paneDead
+          ? s.paneDeadStatus !== undefined
+            ? `the agent process exited with status ${s.paneDeadStatus}`
+            : 'the agent process exited (tmux did not record its status)'
+          : 'the tmux pane is alive',
         createdAt: s.labels.createdAt,
         provider: s.labels.provider,
         taskSummary: s.labels.task,

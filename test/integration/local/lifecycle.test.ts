@@ -82,7 +82,8 @@ describe('local runtime lifecycle', () => {
       const a = await agentStatus(runtime, 'life-1');
       return a?.status === 'exited' ? a : undefined;
     });
-    assert.equal(exited.statusReason, 'the agent process exited with status 130');
+    // tmux 3.3a sometimes reaps the pane before it records the exit status.
+    assert.match(exited.statusReason ?? '', /^the agent process exited( with status 130| \(tmux did not record its status\))$/);
     assert.ok(readAgentLog(log).some((e) => e.event === 'interrupted'));
     assert.equal(await tmux.hasSession(handle.sessionName), true, 'the dead pane is kept for inspection');
     assert.match(await tmux.capturePane(handle.sessionName), /\^C/);
@@ -110,7 +111,7 @@ describe('local runtime lifecycle', () => {
     const log = join(dir, 'attach.jsonl');
     const handle = await runtime.spawnAgent(fakeAgentConfig('att-1', { log, cwd: dir }));
     const { argv } = runtime.getAttachCommand(handle);
-    assert.deepEqual(argv, ['tmux', '-L', SOCKET, 'attach-session', '-t', '=ta-att-1']);
+    assert.deepEqual(argv, ['tmux', '-u', '-L', SOCKET, 'attach-session', '-t', '=ta-att-1']);
 
     // A terminal for the attach client: a session on another private tmux server.
     const viewer = rawTmux(VIEWER_SOCKET);
