@@ -54,6 +54,7 @@ registerRuntimeFactory({
       id: spec.id,
       label: spec.label,
       socketName: str(spec, 'socketName'),
+      tmuxConfigFile: str(spec, 'tmuxConfigFile'),
       providers: ctx.providers,
       readyTimeoutMs: ctx.readyTimeoutMs,
     }),

@@ -28,6 +28,11 @@ export interface TmuxServiceOptions {
    * a container) tmux turns tabs and non-ASCII in -F/-p output into '_'.
    */
   utf8?: boolean;
+  /**
+   * `-f`: the config the server starts with. '/dev/null' keeps a user's ~/.tmux.conf (say
+   * `destroy-unattached on`) from reaching agents on our private server.
+   */
+  configFile?: string;
 }
 
 export interface PaneState {
@@ -45,6 +50,7 @@ export class TmuxService {
   readonly socketName?: string;
   private readonly timeoutMs: number;
   private readonly utf8: boolean;
+  private readonly configFile?: string;
 
   constructor(
     readonly executor: CommandExecutor,
@@ -53,15 +59,20 @@ export class TmuxService {
     this.socketName = opts.socketName;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.utf8 = opts.utf8 ?? false;
+    this.configFile = opts.configFile;
   }
 
   get where(): string {
     return this.executor.where;
   }
 
-  /** The global part of every tmux argv (UTF-8 flag, socket selection). */
+  /** The global part of every tmux argv (UTF-8 flag, config file, socket selection). */
   get globalArgs(): string[] {
-    return [...(this.utf8 ? ['-u'] : []), ...(this.socketName ? ['-L', this.socketName] : [])];
+    return [
+      ...(this.utf8 ? ['-u'] : []),
+      ...(this.configFile ? ['-f', this.configFile] : []),
+      ...(this.socketName ? ['-L', this.socketName] : []),
+    ];
   }
 
   /** Full argv for a tmux command, exactly as it will run. */

@@ -9,6 +9,7 @@ export const Setting = {
   runtimes: 'runtimes',
   localEnabled: 'local.enabled',
   localSocketName: 'local.socketName',
+  localTmuxConfig: 'local.tmuxConfig',
   providers: 'providers',
   defaultProvider: 'defaultProvider',
   autoPilot: 'autoPilot',
@@ -27,7 +28,13 @@ export const LOCAL_RUNTIME_ID = 'local';
 export function runtimeSpecs(): RuntimeSpec[] {
   const specs: RuntimeSpec[] = [];
   if (get(Setting.localEnabled, true)) {
-    specs.push({ type: 'local', id: LOCAL_RUNTIME_ID, label: 'Local', socketName: get(Setting.localSocketName, 'tmux-agents') });
+    specs.push({
+      type: 'local',
+      id: LOCAL_RUNTIME_ID,
+      label: 'Local',
+      socketName: get(Setting.localSocketName, 'tmux-agents'),
+      tmuxConfigFile: get(Setting.localTmuxConfig, ''),
+    });
   }
   const configured = get<unknown>(Setting.runtimes, []);
   if (Array.isArray(configured)) {
@@ -46,6 +53,6 @@ export const refreshIntervalMs = (): number => Math.max(1, get(Setting.refreshIn
 export const pingIntervalMs = (): number => Math.max(5, get(Setting.pingIntervalSeconds, 30)) * 1000;
 
 /** Settings whose change means the runtimes must be rebuilt. */
-export const RUNTIME_SETTINGS = [Setting.runtimes, Setting.localEnabled, Setting.localSocketName, Setting.providers, Setting.readyTimeoutSeconds].map(
+export const RUNTIME_SETTINGS = [Setting.runtimes, Setting.localEnabled, Setting.localSocketName, Setting.localTmuxConfig, Setting.providers, Setting.readyTimeoutSeconds].map(
   (k) => `${SECTION}.${k}`,
 );

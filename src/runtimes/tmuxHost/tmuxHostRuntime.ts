@@ -20,6 +20,8 @@ export interface TmuxHostRuntimeOptions {
   commandTimeoutMs?: number;
   /** See TmuxServiceOptions.utf8: for executors whose commands get no UTF-8 locale. */
   utf8?: boolean;
+  /** See TmuxServiceOptions.configFile. */
+  tmuxConfigFile?: string;
 }
 
 export abstract class TmuxHostRuntime implements AgentRuntime {
@@ -33,7 +35,7 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
   constructor(protected readonly opts: TmuxHostRuntimeOptions) {
     this.id = opts.id;
     this.label = opts.label;
-    this.tmux = new TmuxService(opts.executor, { socketName: opts.socketName, timeoutMs: opts.commandTimeoutMs, utf8: opts.utf8 });
+    this.tmux = new TmuxService(opts.executor, { socketName: opts.socketName, timeoutMs: opts.commandTimeoutMs, utf8: opts.utf8, configFile: opts.tmuxConfigFile });
     this.providers = opts.providers ?? new ProviderCatalog();
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
   }

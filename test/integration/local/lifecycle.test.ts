@@ -111,7 +111,7 @@ describe('local runtime lifecycle', () => {
     const log = join(dir, 'attach.jsonl');
     const handle = await runtime.spawnAgent(fakeAgentConfig('att-1', { log, cwd: dir }));
     const { argv } = runtime.getAttachCommand(handle);
-    assert.deepEqual(argv, ['tmux', '-u', '-L', SOCKET, 'attach-session', '-t', '=ta-att-1']);
+    assert.deepEqual(argv, ['tmux', '-u', '-f', '/dev/null', '-L', SOCKET, 'attach-session', '-t', '=ta-att-1']);
 
     // A terminal for the attach client: a session on another private tmux server.
     const viewer = rawTmux(VIEWER_SOCKET);

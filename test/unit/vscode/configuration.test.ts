@@ -8,7 +8,7 @@ beforeEach(() => stub.reset());
 test('the local runtime is always registered by default, then configured runtimes', () => {
   stub.settings.set('tmuxAgents.runtimes', [{ type: 'ssh', id: 'box', host: 'box.example' }, 'junk', null]);
   assert.deepEqual(runtimeSpecs(), [
-    { type: 'local', id: 'local', label: 'Local', socketName: 'tmux-agents' },
+    { type: 'local', id: 'local', label: 'Local', socketName: 'tmux-agents', tmuxConfigFile: '' },
     { type: 'ssh', id: 'box', host: 'box.example' },
   ]);
 });
