@@ -1,0 +1,123 @@
+// Follows the runtime's pods (its label selector) with a watch, as a hint that the agent
+// list changed: pods started, stopped or deleted outside VS Code show up without polling.
+// Like an informer, it lists first and watches from that list's resourceVersion, so it
+// reports changes, not the current state over again. The API server ends watches after a
+// while (and on errors such as 410 Gone); the watch then restarts, with backoff when it
+// keeps failing, and reports the restart since events may have been missed meanwhile.
+import { delay } from '../../core/async';
+import { errorMessage } from '../../core/errors';
+import type { Disposable } from '../../core/lifecycle';
+import { nullLogger, type Logger } from '../../core/log';
+import type { K8sClients } from './k8sClient';
+
+export type PodEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface PodWatcherOptions {
+  clients: () => Promise<K8sClients>;
+  namespace: string;
+  labelSelector: string;
+  onEvent: (type: PodEventType, podName: string) => void;
+  /** Called when a watch was re-established after a gap. */
+  onReconnect?: () => void;
+  logger?: Logger;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** A watch that lasted at least this long was healthy: the next one starts without backoff. */
+const HEALTHY_MS = 5_000;
+
+export class PodWatcher implements Disposable {
+  private readonly abort = new AbortController();
+  private controller: AbortController | undefined;
+  private started = false;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: PodWatcherOptions) {
+    this.log = opts.logger ?? nullLogger;
+  }
+
+  start(): void {
+    if (this.started || this.abort.signal.aborted) return;
+    this.started = true;
+    void this.loop();
+  }
+
+  dispose(): void {
+    this.abort.abort();
+    this.controller?.abort();
+    this.controller = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    const min = this.opts.minBackoffMs ?? 250;
+    const max = this.opts.maxBackoffMs ?? 30_000;
+    const path = `/api/v1/namespaces/${encodeURIComponent(this.opts.namespace)}/pods`;
+    let backoff = min;
+    let connections = 0;
+    while (!this.abort.signal.aborted) {
+      const began = Date.now();
+      try {
+        const c = await this.opts.clients();
+        const list = await c.core.listNamespacedPod({ namespace: this.opts.namespace, labelSelector: this.opts.labelSelector });
+        if (this.abort.signal.aborted) return;
+        if (connections++ > 0) this.opts.onReconnect?.();
+        const ended = await this.watchOnce(c, path, list.metadata?.resourceVersion);
+        if (ended) this.log.debug(`Pod watch in ${this.opts.namespace} ended: ${ended}`);
+      } catch (e) {
+        if (this.abort.signal.aborted) return;
+        this.log.debug(`Pod watch in ${this.opts.namespace} unavailable (retrying in ${backoff} ms): ${errorMessage(e)}`);
+      }
+      if (this.abort.signal.aborted) return;
+      backoff = Date.now() - began >= HEALTHY_MS ? min : backoff;
+      try {
+        await delay(backoff, this.abort.signal);
+      } catch {
+        return;
+      }
+      backoff = Math.min(backoff * 2, max);
+    }
+  }
+
+  /** One watch from `resourceVersion`; resolves when it ends, with why (or '' for a normal end). */
+  private watchOnce(c: K8sClients, path: string, resourceVersion: string | undefined): Promise<string> {
+    return new Promise<string>((resolve) => {
+      let settled = false;
+      let controller: AbortController | undefined;
+      const settle = (why: string) => {
+        if (!settled) {
+          settled = true;
+          // Ends this watch's connection (a no-op when it already ended); set below if not yet known.
+          controller?.abort();
+          if (this.controller === controller) this.controller = undefined;
+          resolve(why);
+        }
+      };
+      const watch = new c.k8s.Watch(c.kc);
+      const query: Record<string, string | boolean> = { labelSelector: this.opts.labelSelector, allowWatchBookmarks: true };
+      if (resourceVersion) query.resourceVersion = resourceVersion;
+      watch
+        .watch(
+          path,
+          query,
+          (type: string, obj: { metadata?: { name?: string }; code?: number; message?: string }) => {
+            if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
+              this.opts.onEvent(type, obj?.metadata?.name ?? '');
+            } else if (type === 'ERROR') {
+              // e.g. 410 Gone: our resourceVersion is too old. Restart from a fresh list.
+              settle(`error event ${obj?.code ?? ''} ${obj?.message ?? ''}`.trim());
+            }
+          },
+          (err: unknown) => settle(err ? errorMessage(err) : ''),
+        )
+        .then(
+          (c) => {
+            controller = c;
+            if (settled || this.abort.signal.aborted) c.abort();
+            else this.controller = c;
+          },
+          (e: unknown) => settle(errorMessage(e)),
+        );
+    });
+  }
+}
