@@ -4,6 +4,8 @@ import { ProviderCatalog } from './core/providers';
 import { RuntimeManager } from './core/runtimeManager';
 import { registerAllRuntimeTypes } from './runtimes/allRuntimeTypes';
 import { createRuntime } from './runtimes/runtimeFactories';
+import { StatusService, buildScreenRules, withAgentHooks } from './status';
+import { AttentionNotifier } from './vscode/attentionNotifier';
 import { AgentModel } from './vscode/agentModel';
 import { AgentOutputDocuments } from './vscode/agentOutputDocuments';
 import { AgentTreeProvider } from './vscode/agentTreeProvider';
@@ -24,12 +26,14 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const manager = new RuntimeManager({ logger });
   context.subscriptions.push(manager);
-  let providers = new ProviderCatalog(config.providerOverrides());
+  const makeProviders = () =>
+    new ProviderCatalog(config.providerOverrides(), { decorateLaunch: config.agentHooks() ? withAgentHooks : undefined });
+  let providers = makeProviders();
 
   const runtimeRegistrations: vscode.Disposable[] = [];
   const registerRuntimes = () => {
     for (const d of runtimeRegistrations.splice(0)) d.dispose();
-    providers = new ProviderCatalog(config.providerOverrides());
+    providers = makeProviders();
     const seen = new Set<string>();
     for (const spec of config.runtimeSpecs()) {
       const runtime = createRuntime(spec, { providers, logger, readyTimeoutMs: config.readyTimeoutMs() });
@@ -45,14 +49,22 @@ export function activate(context: vscode.ExtensionContext): void {
   registerRuntimes();
   context.subscriptions.push({ dispose: () => runtimeRegistrations.splice(0).forEach((d) => d.dispose()) });
 
-  const model = new AgentModel(manager, logger);
+  const rules = () => {
+    const built = buildScreenRules(config.statusRules());
+    for (const err of built.errors) logger.warn(`tmuxAgents.statusRules: ${err}`);
+    return built;
+  };
+  const status = new StatusService({ rules: rules(), logger });
+  context.subscriptions.push(status);
+  const model = new AgentModel(manager, status, logger);
   const refresh = new RefreshManager(model, logger, { refreshMs: config.refreshIntervalMs, pingMs: config.pingIntervalMs });
   const terminals = new AttachTerminals();
   const outputs = new AgentOutputDocuments(manager);
   const tree = new AgentTreeProvider(model);
   const view = vscode.window.createTreeView('tmuxAgents.agents', { treeDataProvider: tree, showCollapseAll: false });
   const statusBar = new AgentStatusBar(model);
-  context.subscriptions.push(model, refresh, terminals, outputs, tree, view, statusBar);
+  const notifier = new AttentionNotifier(status, model, config.notifyWhenWaiting);
+  context.subscriptions.push(model, refresh, terminals, outputs, tree, view, statusBar, notifier);
 
   context.subscriptions.push(
     view.onDidChangeVisibility((e) => refresh.setVisible(e.visible)),
@@ -63,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
         registerRuntimes();
         void refresh.pingNow();
       }
+      if (e.affectsConfiguration(`${config.SECTION}.${config.Setting.statusRules}`)) status.setRules(rules());
       if (e.affectsConfiguration(`${config.SECTION}.refreshIntervalSeconds`) || e.affectsConfiguration(`${config.SECTION}.pingIntervalSeconds`)) {
         refresh.start();
       }

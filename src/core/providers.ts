@@ -65,10 +65,20 @@ export interface AgentLaunch {
   readyPattern?: RegExp;
 }
 
+export interface ProviderCatalogOptions {
+  /**
+   * Adjusts every resolved launch, e.g. to add the agent's lifecycle hooks. Applied here so
+   * every runtime (and Docker's restore after a daemon restart) launches the same argv.
+   */
+  decorateLaunch?: (providerId: string, launch: AgentLaunch) => AgentLaunch;
+}
+
 export class ProviderCatalog {
   private readonly byId = new Map<string, ProviderDefinition>();
+  private readonly decorateLaunch?: ProviderCatalogOptions['decorateLaunch'];
 
-  constructor(overrides: ProviderOverrides = {}) {
+  constructor(overrides: ProviderOverrides = {}, opts: ProviderCatalogOptions = {}) {
+    this.decorateLaunch = opts.decorateLaunch;
     for (const p of BUILTIN_PROVIDERS) this.byId.set(p.id, { ...p, ...(overrides[p.id] ?? {}), id: p.id });
   }
 
@@ -119,6 +129,7 @@ export class ProviderCatalog {
       }
       if (v.includes('\0')) throw new TmuxAgentsError('invalid-input', `Environment variable ${k} contains a NUL byte.`);
     }
-    return { argv, env: { ...(p.env ?? {}), ...(cfg.env ?? {}) }, readyPattern };
+    const launch: AgentLaunch = { argv, env: { ...(p.env ?? {}), ...(cfg.env ?? {}) }, readyPattern };
+    return this.decorateLaunch ? this.decorateLaunch(p.id, launch) : launch;
   }
 }

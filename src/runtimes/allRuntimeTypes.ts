@@ -3,6 +3,7 @@
 import { TmuxAgentsError } from '../core/errors';
 import { registerRuntimeFactory, str, num, type RuntimeSpec } from './runtimeFactories';
 import { DockerRuntime } from './docker';
+import { k8sRuntimeFactory } from './k8s';
 import { SshRuntime } from './ssh';
 
 function strList(spec: RuntimeSpec, key: string): string[] | undefined {
@@ -47,6 +48,7 @@ export function registerAllRuntimeTypes(): void {
       });
     },
   });
+  registerRuntimeFactory(k8sRuntimeFactory);
   registerRuntimeFactory({
     type: 'ssh',
     create: (spec, ctx) =>

@@ -4,6 +4,7 @@ import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { PingResult, RuntimeListing, RuntimeManager } from '../core/runtimeManager';
 import type { AgentInfo } from '../core/types';
+import type { StatusService } from '../status';
 
 export class AgentModel implements vscode.Disposable {
   private _listings: RuntimeListing[] = [];
@@ -16,6 +17,7 @@ export class AgentModel implements vscode.Disposable {
 
   constructor(
     private readonly manager: RuntimeManager,
+    private readonly status: StatusService,
     private readonly log: Logger,
   ) {}
 
@@ -45,7 +47,10 @@ export class AgentModel implements vscode.Disposable {
       try {
         do {
           this.refreshAgain = false;
-          this._listings = await this.manager.listAllAgents();
+          // Runtimes say what they know (alive, exited, container state); the status service
+          // refines live agents from hooks, screen and activity, capturing only changed panes.
+          const listings = await this.manager.listAllAgents();
+          this._listings = (await this.status.refine(listings, (h) => this.manager.getTmux(h))).listings;
           // Drop runtimes that are no longer registered.
           const ids = new Set(this._listings.map((l) => l.runtimeId));
           for (const id of [...this._health.keys()]) if (!ids.has(id)) this._health.delete(id);

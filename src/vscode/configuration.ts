@@ -1,6 +1,7 @@
 // Every setting the extension reads, in one place. The core gets plain typed options.
 import * as vscode from 'vscode';
 import type { ProviderOverrides } from '../core/providers';
+import type { ScreenRuleOverrides } from '../status';
 import type { RuntimeSpec } from '../runtimes/runtimeFactories';
 
 export const SECTION = 'tmuxAgents';
@@ -16,6 +17,9 @@ export const Setting = {
   readyTimeoutSeconds: 'readyTimeoutSeconds',
   refreshIntervalSeconds: 'refreshIntervalSeconds',
   pingIntervalSeconds: 'pingIntervalSeconds',
+  notifyWhenWaiting: 'notifyWhenWaiting',
+  agentHooks: 'agentHooks',
+  statusRules: 'statusRules',
 } as const;
 
 function get<T>(key: string, fallback: T): T {
@@ -52,7 +56,11 @@ export const readyTimeoutMs = (): number => Math.max(1, get(Setting.readyTimeout
 export const refreshIntervalMs = (): number => Math.max(1, get(Setting.refreshIntervalSeconds, 5)) * 1000;
 export const pingIntervalMs = (): number => Math.max(5, get(Setting.pingIntervalSeconds, 30)) * 1000;
 
+export const notifyWhenWaiting = (): boolean => get(Setting.notifyWhenWaiting, true);
+export const agentHooks = (): boolean => get(Setting.agentHooks, true);
+export const statusRules = (): ScreenRuleOverrides => get<ScreenRuleOverrides>(Setting.statusRules, {});
+
 /** Settings whose change means the runtimes must be rebuilt. */
-export const RUNTIME_SETTINGS = [Setting.runtimes, Setting.localEnabled, Setting.localSocketName, Setting.localTmuxConfig, Setting.providers, Setting.readyTimeoutSeconds].map(
+export const RUNTIME_SETTINGS = [Setting.runtimes, Setting.localEnabled, Setting.localSocketName, Setting.localTmuxConfig, Setting.providers, Setting.readyTimeoutSeconds, Setting.agentHooks].map(
   (k) => `${SECTION}.${k}`,
 );

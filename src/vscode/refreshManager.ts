@@ -1,5 +1,5 @@
 // One place decides when to re-list: manual refreshes run now, everything else is
-// debounced, and polling runs only while the view is visible.
+// debounced, polling is frequent while the view is visible and slow while it is hidden.
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/log';
@@ -8,6 +8,12 @@ import type { AgentModel } from './agentModel';
 export type RefreshReason = 'manual' | 'command' | 'runtime-event' | 'poll' | 'config' | 'visible';
 
 const DEBOUNCE_MS = 200;
+/**
+ * While the view is hidden we still look now and then: "agent is waiting for you" must
+ * reach the user who is not looking at the tree. One tmux call per server, no captures
+ * unless output changed.
+ */
+const HIDDEN_POLL_MS = 10_000;
 
 export class RefreshManager implements vscode.Disposable {
   private debounce: NodeJS.Timeout | undefined;
@@ -59,7 +65,8 @@ export class RefreshManager implements vscode.Disposable {
   private schedulePoll(): void {
     clearInterval(this.poll);
     this.poll = undefined;
-    if (this.visible) this.poll = setInterval(() => this.request('poll'), this.intervals.refreshMs());
+    const every = this.visible ? this.intervals.refreshMs() : Math.max(HIDDEN_POLL_MS, this.intervals.refreshMs());
+    this.poll = setInterval(() => this.request('poll'), every);
   }
 
   dispose(): void {

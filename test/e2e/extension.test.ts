@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES_DIR, fakeAgentCommand, waitForMessages, FAKE_AGENT_READY } from '../support/fakeAgent';
 import { startSshServer, type SshServer } from '../support/sshServer';
+import { FAKE_AGENT_IN_POD, fakeAgentImage } from '../integration/k8s/k8sHarness';
+import { startK8sTestServer, type K8sTestServer } from '../k8s-server/index.ts';
 import { repoRoot, startCodeServer, startWatchdog, type CodeServer } from './harness/codeServer.ts';
 import { openWorkbench, type Workbench } from './harness/workbench.ts';
 
@@ -54,6 +56,9 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
   const sshd: SshServer = await startSshServer();
   cleanups.push(() => sshd.stop());
   const sshLabel = `ssh: ${sshd.user}@127.0.0.1`;
+  const podImage = await fakeAgentImage();
+  const k8s: K8sTestServer = await startK8sTestServer({ contextName: 'e2e-cluster' });
+  cleanups.push(() => k8s.stop());
   const server: CodeServer = await startCodeServer({
     vsixPath: VSIX,
     workspaceFolder,
@@ -83,6 +88,17 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
           extraBinds: [`${FIXTURES_DIR}:/opt/fixtures:ro`],
           credentialMounts: false,
         },
+        {
+          type: 'k8s',
+          id: 'e2e-k8s',
+          label: 'Kubernetes (e2e)',
+          kubeconfigPath: k8s.kubeconfigPath,
+          context: k8s.contextName,
+          namespace: 'tmux-agents-e2e',
+          image: podImage,
+          defaultMemory: '512Mi',
+          defaultCpus: '500m',
+        },
       ],
     },
     env: { FAKE_AGENT_LOG: agentLog },
@@ -97,8 +113,8 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
     const rows = await w.waitFor(async () => {
       const r = await w.treeRows('Agents');
       const healthy = (label: string) => r.find((x) => x.label === label && /^healthy/.test(x.description));
-      return healthy('Local') && healthy(sshLabel) && healthy('Docker (e2e)') ? r : undefined;
-    }, { message: `healthy rows for Local, ${sshLabel} and Docker (e2e)`, timeout: 30_000 });
+      return healthy('Local') && healthy(sshLabel) && healthy('Docker (e2e)') && healthy('Kubernetes (e2e)') ? r : undefined;
+    }, { message: `healthy rows for Local, ${sshLabel}, Docker (e2e) and Kubernetes (e2e)`, timeout: 30_000 });
     assert.equal(rows[0]!.level, 1);
     assert.ok(rows.some((r) => r.label === 'No agents'), 'an empty runtime says so');
     await w.screenshot('01-view-local-runtime');
@@ -205,16 +221,44 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
     assert.equal(after, '', 'no container is left after kill');
   });
 
+  await t.test('an agent spawned on Kubernetes appears under its node and attaches through kubectl exec', async () => {
+    await w.runCommand('Tmux Agents: Spawn Agent');
+    await w.quickInput.pick('Kubernetes (e2e)', { title: /where should it run/ });
+    await w.quickInput.pick('Custom command', { title: /AI provider/ });
+    await w.quickInput.type(fakeAgentCommand({ path: FAKE_AGENT_IN_POD }), { title: /command line/ });
+    await w.quickInput.type('pod task', { title: /task/ });
+    await w.quickInput.pick('my project', { title: /working directory/ });
+    await w.quickInput.waitOpen({ title: /agent id/ });
+    await w.page.keyboard.press('Control+A');
+    await w.quickInput.type('e2e-pod-agent', { title: /agent id/ });
+    await w.waitForNotification(/Agent e2e-pod-agent is running on Kubernetes \(e2e\)/, { timeout: 120_000 });
+    const rows = await w.waitFor(async () => {
+      const r = await w.treeRows('Agents');
+      return r.some((x) => x.label === 'e2e-pod-agent') ? r : undefined;
+    }, { message: 'the e2e-pod-agent row' });
+    const labels = rows.map((r) => r.label);
+    assert.ok(labels.indexOf('e2e-pod-agent') > labels.indexOf('Kubernetes (e2e)'), `the agent sits under the Kubernetes node: ${labels.join(' | ')}`);
+    await w.clickTreeRowAction('e2e-pod-agent', 'Attach to Agent', { viewTitle: 'Agents' });
+    await w.waitForTerminalText(/received 8 bytes/, { timeout: 30_000 });
+    await w.screenshot('06-k8s-agent-attached');
+    await w.clickTreeRowAction('e2e-pod-agent', 'Kill Agent', { viewTitle: 'Agents' });
+    await confirmModal(w, 'Kill');
+    await w.waitFor(async () => ((await w.treeRows('Agents')).some((r) => r.label === 'e2e-pod-agent') ? undefined : true), {
+      message: 'the e2e-pod-agent row to disappear',
+      timeout: 60_000,
+    });
+  });
+
   await t.test('Kill asks for confirmation and removes the agent and its session', async () => {
     await w.clickTreeRowAction('e2e-agent', 'Kill Agent', { viewTitle: 'Agents' });
-    await w.screenshot('06-kill-confirmation');
+    await w.screenshot('07-kill-confirmation');
     await confirmModal(w, 'Kill');
     await w.waitFor(async () => ((await w.treeRows('Agents')).some((r) => r.label === 'e2e-agent') ? undefined : true), {
       message: 'the e2e-agent row to disappear',
       timeout: 20_000,
     });
     assert.equal(tmuxHas(socket, 'ta-e2e-agent'), false, 'the tmux session is gone');
-    await w.screenshot('07-agent-killed');
+    await w.screenshot('08-agent-killed');
   });
 
   await t.test('the status bar is healthy after it all', async () => {
