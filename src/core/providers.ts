@@ -10,6 +10,8 @@ export interface ProviderDefinition {
   autoPilotArgs: string[];
   /** Regex (source) that matches the pane once the CLI accepts input. */
   readyPattern?: string;
+  /** Regex (source) of questions the CLI asks before it is ready (trust dialog, login). */
+  blockedPattern?: string;
   env?: Record<string, string>;
 }
 
@@ -20,6 +22,7 @@ export const BUILTIN_PROVIDERS: readonly ProviderDefinition[] = [
     command: ['claude'],
     autoPilotArgs: ['--dangerously-skip-permissions'],
     readyPattern: '\\? for shortcuts|^\\s*[>❯]\\s',
+    blockedPattern: 'Do you trust the files|Is this a project you created or one you trust|Do you want to use this API key|Select login method|Choose the text style',
   },
   {
     id: 'gemini',
@@ -27,6 +30,7 @@ export const BUILTIN_PROVIDERS: readonly ProviderDefinition[] = [
     command: ['gemini'],
     autoPilotArgs: ['--yolo'],
     readyPattern: 'Type your message',
+    blockedPattern: 'Do you trust the files in this folder|How would you like to authenticate|Enter Gemini API Key',
   },
   {
     id: 'codex',
@@ -34,6 +38,7 @@ export const BUILTIN_PROVIDERS: readonly ProviderDefinition[] = [
     command: ['codex'],
     autoPilotArgs: ['--dangerously-bypass-approvals-and-sandbox'],
     readyPattern: 'send\\s+\\S*\\s*newline|▌|›',
+    blockedPattern: 'Sign in with ChatGPT|Trust this folder|Paste or type your API key',
   },
   {
     id: 'aider',
@@ -63,6 +68,9 @@ export interface AgentLaunch {
   argv: string[];
   env: Record<string, string>;
   readyPattern?: RegExp;
+  blockedPattern?: RegExp;
+  /** Called once if the CLI asks a question before it is ready. */
+  onBlocked?: (line: string) => void;
 }
 
 export interface ProviderCatalogOptions {
@@ -99,7 +107,7 @@ export class ProviderCatalog {
   }
 
   /** The exact argv, env and readiness rule for an agent; throws before anything is created. */
-  resolveLaunch(cfg: { aiProvider: string; autoPilot?: boolean; customCommand?: string; env?: Record<string, string> }): AgentLaunch {
+  resolveLaunch(cfg: { aiProvider: string; autoPilot?: boolean; customCommand?: string; env?: Record<string, string>; onBlocked?: (line: string) => void }): AgentLaunch {
     const p = this.get(cfg.aiProvider);
     let argv: string[];
     if (p.id === 'custom') {
@@ -115,21 +123,24 @@ export class ProviderCatalog {
       }
       argv = [...p.command, ...(cfg.autoPilot ? p.autoPilotArgs : [])];
     }
-    let readyPattern: RegExp | undefined;
-    if (p.readyPattern) {
+    const compile = (field: 'readyPattern' | 'blockedPattern'): RegExp | undefined => {
+      const src = p[field];
+      if (!src) return undefined;
       try {
-        readyPattern = new RegExp(p.readyPattern, 'm');
+        return new RegExp(src, 'm');
       } catch (e) {
-        throw new TmuxAgentsError('invalid-input', `Provider ${p.id} has an invalid readyPattern: ${(e as Error).message}.`, 'Fix tmuxAgents.providers in settings.');
+        throw new TmuxAgentsError('invalid-input', `Provider ${p.id} has an invalid ${field}: ${(e as Error).message}.`, 'Fix tmuxAgents.providers in settings.');
       }
-    }
+    };
+    const readyPattern = compile('readyPattern');
+    const blockedPattern = compile('blockedPattern');
     for (const [k, v] of Object.entries(cfg.env ?? {})) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
         throw new TmuxAgentsError('invalid-input', `Invalid environment variable name ${JSON.stringify(k)}.`, 'Use letters, digits and underscores, not starting with a digit.');
       }
       if (v.includes('\0')) throw new TmuxAgentsError('invalid-input', `Environment variable ${k} contains a NUL byte.`);
     }
-    const launch: AgentLaunch = { argv, env: { ...(p.env ?? {}), ...(cfg.env ?? {}) }, readyPattern };
+    const launch: AgentLaunch = { argv, env: { ...(p.env ?? {}), ...(cfg.env ?? {}) }, readyPattern, blockedPattern, onBlocked: cfg.onBlocked };
     return this.decorateLaunch ? this.decorateLaunch(p.id, launch) : launch;
   }
 }

@@ -44,6 +44,11 @@ export interface AgentConfig {
    * labels, logs, images or settings. Container runtimes set them on the container only.
    */
   secretEnv?: Record<string, string>;
+  /**
+   * Told when the CLI asks a question before it is ready (a trust dialog, a login choice):
+   * the spawn then waits for the user to answer (attach) instead of timing out.
+   */
+  onBlocked?: (line: string) => void;
   /** For the `custom` provider: the command line to run (through `sh -c`, it is the user's own command). */
   customCommand?: string;
 }

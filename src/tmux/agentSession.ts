@@ -32,7 +32,10 @@ export async function launchAgentSession(tmux: TmuxService, spec: LaunchSpec): P
   try {
     await tmux.setOptions(sessionName, spec.labels, { 'remain-on-exit': 'on' });
     await tmux.respawnPane(sessionName, spec.launch.argv, { cwd: spec.cwd, env: spec.launch.env });
-    await waitUntilReady(tmux, sessionName, spec.launch.readyPattern, spec.readyTimeoutMs, spec.signal);
+    await waitUntilReady(tmux, sessionName, spec.launch.readyPattern, spec.readyTimeoutMs, spec.signal, {
+      pattern: spec.launch.blockedPattern,
+      onBlocked: spec.launch.onBlocked,
+    });
     if (spec.task) await deliverTask(tmux, sessionName, spec.task);
   } catch (e) {
     await tmux.killSession(sessionName).catch(() => undefined);
@@ -40,19 +43,33 @@ export async function launchAgentSession(tmux: TmuxService, spec: LaunchSpec): P
   }
 }
 
+/**
+ * A CLI may ask something before it is ready (a trust dialog, a login choice). Then the user
+ * is told (onBlocked) and gets BLOCKED_TIMEOUT_MS to answer; the task follows once it is ready.
+ */
+export interface BlockedScreen {
+  pattern?: RegExp;
+  onBlocked?: (line: string) => void;
+}
+export const BLOCKED_TIMEOUT_MS = 10 * 60_000;
+
 export async function waitUntilReady(
   tmux: TmuxService,
   session: string,
   pattern: RegExp | undefined,
   timeoutMs: number,
   signal?: AbortSignal,
+  blocked: BlockedScreen = {},
 ): Promise<void> {
   let last = '';
   let stableSnapshot = '';
   let stableSince = 0;
+  let deadline = Date.now() + timeoutMs;
+  let blockedLine: string | undefined;
   const ready = await pollUntil(
     async () => {
       signal?.throwIfAborted();
+      if (Date.now() > deadline) return false;
       const state = await tmux.paneState(session);
       last = await tmux.capturePane(session);
       if (state.dead) {
@@ -67,7 +84,14 @@ export async function waitUntilReady(
           'Check that the CLI is installed and starts in that directory.',
         );
       }
-      if (pattern) return pattern.test(last) ? true : undefined;
+      if (pattern && pattern.test(last)) return true;
+      const m = blocked.pattern && !blockedLine ? blocked.pattern.exec(last) : null;
+      if (m) {
+        blockedLine = (last.split('\n').find((l) => l.includes(m[0])) ?? m[0]).trim();
+        deadline = Math.max(deadline, Date.now() + BLOCKED_TIMEOUT_MS);
+        blocked.onBlocked?.(blockedLine);
+      }
+      if (pattern) return undefined;
       if (!last.trim()) return undefined;
       const now = Date.now();
       if (last !== stableSnapshot) {
@@ -77,12 +101,13 @@ export async function waitUntilReady(
       }
       return now - stableSince >= STABLE_MS ? true : undefined;
     },
-    { timeoutMs, intervalMs: 20, maxIntervalMs: 200, signal },
+    { timeoutMs: Math.max(timeoutMs, BLOCKED_TIMEOUT_MS) + 1_000, intervalMs: 20, maxIntervalMs: 200, signal },
   );
   if (!ready) {
+    const waited = blockedLine ? `after asking "${blockedLine}"` : `within ${timeoutMs} ms`;
     throw new TmuxAgentsError(
       'timeout',
-      `The agent did not become ready within ${timeoutMs} ms (session ${session} on ${tmux.where}). Its screen:\n${lastLines(last, 15) || '(empty)'}`,
+      `The agent did not become ready ${waited} (session ${session} on ${tmux.where}). Its screen:\n${lastLines(last, 15) || '(empty)'}`,
       pattern ? `Its ready pattern /${pattern.source}/ never matched; adjust it in tmuxAgents.providers or raise tmuxAgents.readyTimeoutMs.` : 'Raise tmuxAgents.readyTimeoutMs if the CLI is slow to start.',
     );
   }

@@ -42,7 +42,7 @@ export async function spawnAgentContainer(ctx: SpawnContext, config: AgentConfig
   // Everything that can be wrong with the input is found before the daemon is touched.
   // config.env and secrets go into the container's Env (they survive a container restart);
   // the launch carries only the provider's own env.
-  const launch = ctx.providers.resolveLaunch({ aiProvider: config.aiProvider, autoPilot: config.autoPilot, customCommand: config.customCommand });
+  const launch = ctx.providers.resolveLaunch({ aiProvider: config.aiProvider, autoPilot: config.autoPilot, customCommand: config.customCommand, onBlocked: config.onBlocked });
   const user = resolveAgentUser(opts, checkWorkspace(config.workingDirectory, ep));
   const image = opts.image ?? DEFAULTS.image;
   const input: ContainerSpecInput = {

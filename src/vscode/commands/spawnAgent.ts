@@ -55,13 +55,24 @@ export async function spawnAgent(ctx: CommandContext, node?: TreeNode): Promise<
   const secretEnv = await ctx.apiKeys.envFor(provider.id);
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Spawning ${agentId} on ${runtime.label}…`, cancellable: true },
-    async (_progress, token) => {
+    async (progress, token) => {
       const abort = new AbortController();
+      const onBlocked = (line: string) => {
+        progress.report({ message: `waiting for your answer: "${line}"` });
+        void vscode.window
+          .showWarningMessage(`Agent ${agentId} asks before it can start: "${line}". Attach to answer it; the task is sent once it is ready.`, 'Attach')
+          .then(async (choice) => {
+            if (choice !== 'Attach') return;
+            await ctx.refresh.request('command');
+            const agent = ctx.model.findAgent(runtime.id, agentId);
+            if (agent) ctx.terminals.attach(agent.handle, ctx.manager.getAttachCommand(agent.handle));
+          });
+      };
       const sub = token.onCancellationRequested(() => abort.abort(new Error('Spawn cancelled by the user.')));
       try {
         await ctx.manager.spawnAgent(
           runtime.id,
-          { agentId, aiProvider: provider.id, task: task || undefined, workingDirectory, autoPilot: autoPilotByDefault(), customCommand, secretEnv },
+          { agentId, aiProvider: provider.id, task: task || undefined, workingDirectory, autoPilot: autoPilotByDefault(), customCommand, secretEnv, onBlocked },
           abort.signal,
         );
       } finally {
