@@ -1,6 +1,7 @@
 // Built-in runtime types as one declarative table: settings entry in, runtime out. Heavy
 // clients (dockerode, ssh2, client-node) load lazily inside the runtimes, not here.
 import { TmuxAgentsError, errorMessage } from '../core/errors';
+import { str, type RuntimeSpec } from './runtimeSpecFields';
 import { validateRuntimeId } from '../core/ids';
 import type { Logger } from '../core/log';
 import type { ProviderCatalog } from '../core/providers';
@@ -8,13 +9,7 @@ import type { AgentRuntime } from '../core/types';
 import { LocalRuntime } from './local/localRuntime';
 import { UnavailableRuntime } from './unavailableRuntime';
 
-/** One entry of the `tmuxAgents.runtimes` setting. */
-export interface RuntimeSpec {
-  type: string;
-  id: string;
-  label?: string;
-  [option: string]: unknown;
-}
+export type { RuntimeSpec } from './runtimeSpecFields';
 
 export interface RuntimeFactoryContext {
   providers: ProviderCatalog;
@@ -25,20 +20,6 @@ export interface RuntimeFactoryContext {
 export interface RuntimeFactory {
   type: string;
   create(spec: RuntimeSpec, ctx: RuntimeFactoryContext): AgentRuntime;
-}
-
-export function str(spec: RuntimeSpec, key: string): string | undefined {
-  const v = spec[key];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string') throw new TmuxAgentsError('invalid-input', `Runtime "${spec.id}": "${key}" must be a string.`);
-  return v;
-}
-
-export function num(spec: RuntimeSpec, key: string): number | undefined {
-  const v = spec[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TmuxAgentsError('invalid-input', `Runtime "${spec.id}": "${key}" must be a number.`);
-  return v;
 }
 
 const factories = new Map<string, RuntimeFactory>();
