@@ -23,8 +23,9 @@ if (($# > 0)); then packages=("$@"); else packages=("${default_packages[@]}"); f
 
 is_debian() { [[ -r /etc/debian_version ]] && command -v dpkg >/dev/null && command -v apt-get >/dev/null; }
 
-# dpkg -s exits 0 for removed-but-not-purged packages too, so read the Status line.
-is_installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed$'; }
+# dpkg -s exits 0 for removed-but-not-purged packages too, so read the status itself (and
+# not through `| grep -q`: under pipefail, grep quitting early makes dpkg die of SIGPIPE).
+is_installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == 'install ok installed' ]]; }
 
 missing=()
 if is_debian; then
