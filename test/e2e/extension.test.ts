@@ -14,6 +14,9 @@ import { repoRoot, startCodeServer, startWatchdog, type CodeServer } from './har
 import { openWorkbench, type Workbench } from './harness/workbench.ts';
 
 const VSIX = join(repoRoot, 'dist', 'tmux-agents.vsix');
+// Claude Code stands in as the replay agent: it shows Claude's real "working" screen, then
+// its real permission prompt, so the built-in Claude screen rules decide the status.
+const REPLAY_AGENT = join(repoRoot, 'test', 'fixtures', 'replay-agent.mjs');
 const TASK = `e2e task: it's "quoted" $(whoami) \`id\` ünïcødé`;
 
 function tmuxHas(socket: string, session: string): boolean {
@@ -65,7 +68,10 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
     settings: {
       'tmuxAgents.local.socketName': socket,
       'tmuxAgents.defaultProvider': 'custom',
-      'tmuxAgents.providers': { custom: { readyPattern: FAKE_AGENT_READY } },
+      'tmuxAgents.providers': {
+        custom: { readyPattern: FAKE_AGENT_READY },
+        claude: { command: ['node', REPLAY_AGENT, '+claude/working.txt@8000', 'claude/permission-prompt.txt'], readyPattern: 'esc to interrupt' },
+      },
       'tmuxAgents.refreshIntervalSeconds': 1,
       'tmuxAgents.runtimes': [
         {
@@ -249,16 +255,47 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
     });
   });
 
+  await t.test('an agent that starts waiting turns to "waiting" in the tree and a notification offers Attach', async () => {
+    await w.runCommand('Tmux Agents: Spawn Agent');
+    await w.quickInput.pick('Local', { title: /where should it run/ });
+    await w.quickInput.pick('Claude Code', { title: /AI provider/ });
+    await w.quickInput.type('', { title: /task/ });
+    await w.quickInput.pick('my project', { title: /working directory/ });
+    await w.quickInput.waitOpen({ title: /agent id/ });
+    await w.page.keyboard.press('Control+A');
+    await w.quickInput.type('e2e-waiter', { title: /agent id/ });
+    await w.waitFor(async () => (await w.treeRows('Agents')).find((r) => r.label === 'e2e-waiter' && /^working/.test(r.description)), {
+      message: 'e2e-waiter shown as working',
+      timeout: 30_000,
+    });
+    await w.waitForNotification(/Agent e2e-waiter is waiting for you \(screen: permission prompt\)/, { timeout: 30_000 });
+    // The notification and the tree render from the same refresh; the DOM may lag a frame.
+    await w.waitFor(async () => (await w.treeRows('Agents')).find((r) => r.label === 'e2e-waiter' && /^waiting for input · claude/.test(r.description)), {
+      message: 'e2e-waiter shown as waiting for input',
+    });
+    await w.waitFor(async () => (await w.statusBarItems()).find((i) => i.id.endsWith('tmuxAgents.status') && /1 needs you/.test(i.text)), {
+      message: 'the status bar counting one agent that needs you',
+    });
+    await w.screenshot('07-agent-waiting-notification');
+    await w.clickNotificationButton('Attach', { message: 'e2e-waiter is waiting for you' });
+    await w.waitForTerminalText(/Do you want to proceed\?/, { timeout: 20_000 });
+    await w.clickTreeRowAction('e2e-waiter', 'Kill Agent', { viewTitle: 'Agents' });
+    await confirmModal(w, 'Kill');
+    await w.waitFor(async () => ((await w.treeRows('Agents')).some((r) => r.label === 'e2e-waiter') ? undefined : true), {
+      message: 'the e2e-waiter row to disappear',
+    });
+  });
+
   await t.test('Kill asks for confirmation and removes the agent and its session', async () => {
     await w.clickTreeRowAction('e2e-agent', 'Kill Agent', { viewTitle: 'Agents' });
-    await w.screenshot('07-kill-confirmation');
+    await w.screenshot('08-kill-confirmation');
     await confirmModal(w, 'Kill');
     await w.waitFor(async () => ((await w.treeRows('Agents')).some((r) => r.label === 'e2e-agent') ? undefined : true), {
       message: 'the e2e-agent row to disappear',
       timeout: 20_000,
     });
     assert.equal(tmuxHas(socket, 'ta-e2e-agent'), false, 'the tmux session is gone');
-    await w.screenshot('08-agent-killed');
+    await w.screenshot('09-agent-killed');
   });
 
   await t.test('the status bar is healthy after it all', async () => {
