@@ -1,6 +1,7 @@
 // The exact createContainer body for an agent: a pure function of the agent's config and
 // the runtime's options, so unit tests can pin every field. Bad input throws here, before
 // anything exists on the daemon.
+import { AGENT_LABEL } from '../../core/agentLabels';
 import type Dockerode from 'dockerode';
 import { TmuxAgentsError } from '../../core/errors';
 import { taskSummary } from '../../tmux/sessionLabels';
@@ -14,12 +15,7 @@ export const MIN_MEMORY = 6 * 1024 * 1024; // the Engine's own minimum
 
 /** Container labels. `listAgents` is one query filtered by marker + runtime id. */
 export const LABEL = {
-  marker: 'tmux-agents',
-  runtimeId: 'tmux-agents.runtime-id',
-  agentId: 'tmux-agents.agent-id',
-  sessionName: 'tmux-agents.session-name',
-  provider: 'tmux-agents.ai-provider',
-  createdAt: 'tmux-agents.created-at',
+  ...AGENT_LABEL,
   workspace: 'tmux-agents.workspace',
   /** uid:gid that tmux runs as; exec and attach must use the same one to find its socket. */
   user: 'tmux-agents.user',

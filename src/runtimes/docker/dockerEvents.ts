@@ -2,9 +2,9 @@
 // list changed (started, stopped, removed outside VS Code). Reconnects with backoff when
 // the stream breaks (a daemon restart) and reports the reconnect, since events may have
 // been missed meanwhile; the tree's occasional full re-list covers anything else.
+import { retryLoop } from '../../core/retryLoop';
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { delay } from '../../core/async';
 import { errorMessage } from '../../core/errors';
 import type { Disposable } from '../../core/lifecycle';
 import { nullLogger, type Logger } from '../../core/log';
@@ -80,23 +80,25 @@ export class DockerEventFollower implements Disposable {
     this.stream = undefined;
   }
 
-  private async loop(): Promise<void> {
-    const min = this.opts.minBackoffMs ?? 250;
-    const max = this.opts.maxBackoffMs ?? 30_000;
-    let backoff = min;
-    let attempts = 0;
-    while (!this.abort.signal.aborted) {
-      try {
+  private loop(): Promise<void> {
+    const signal = this.abort.signal;
+    return retryLoop(
+      {
+        signal,
+        minBackoffMs: this.opts.minBackoffMs,
+        maxBackoffMs: this.opts.maxBackoffMs,
+        onError: (e, retryIn) => this.log.debug(`Docker event stream unavailable (retrying in ${retryIn} ms): ${errorMessage(e)}`),
+      },
+      async (attempt) => {
         const docker = await this.opts.docker();
-        const stream = (await docker.getEvents({ filters: eventFilters(this.opts.runtimeId), abortSignal: this.abort.signal })) as unknown as Readable;
-        if (this.abort.signal.aborted) {
+        const stream = (await docker.getEvents({ filters: eventFilters(this.opts.runtimeId), abortSignal: signal })) as unknown as Readable;
+        if (signal.aborted) {
           stream.destroy();
-          return;
+          return false;
         }
         this.stream = stream;
         // Any connection but the very first follows a gap in which events may have been lost.
-        if (attempts > 0) this.opts.onReconnect?.();
-        backoff = min;
+        if (attempt > 0) this.opts.onReconnect?.();
         await new Promise<void>((resolve) => {
           let pending = '';
           stream.on('data', (chunk: Buffer) => {
@@ -107,23 +109,14 @@ export class DockerEventFollower implements Disposable {
           stream.once('end', () => resolve());
           stream.once('close', () => resolve());
           stream.once('error', (e) => {
-            if (!this.abort.signal.aborted) this.log.debug(`Docker event stream error: ${errorMessage(e)}`);
+            if (!signal.aborted) this.log.debug(`Docker event stream error: ${errorMessage(e)}`);
             resolve();
           });
         });
         this.stream = undefined;
-        if (!this.abort.signal.aborted) this.log.info('Docker event stream ended; reconnecting');
-      } catch (e) {
-        if (this.abort.signal.aborted) return;
-        this.log.debug(`Docker event stream unavailable (retrying in ${backoff} ms): ${errorMessage(e)}`);
-      }
-      attempts++;
-      try {
-        await delay(backoff, this.abort.signal);
-      } catch {
-        return;
-      }
-      backoff = Math.min(backoff * 2, max);
-    }
+        if (!signal.aborted) this.log.info('Docker event stream ended; reconnecting');
+        return true;
+      },
+    );
   }
 }

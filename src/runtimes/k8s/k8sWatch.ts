@@ -4,7 +4,7 @@
 // reports changes, not the current state over again. The API server ends watches after a
 // while (and on errors such as 410 Gone); the watch then restarts, with backoff when it
 // keeps failing, and reports the restart since events may have been missed meanwhile.
-import { delay } from '../../core/async';
+import { retryLoop } from '../../core/retryLoop';
 import { errorMessage } from '../../core/errors';
 import type { Disposable } from '../../core/lifecycle';
 import { nullLogger, type Logger } from '../../core/log';
@@ -49,34 +49,27 @@ export class PodWatcher implements Disposable {
     this.controller = undefined;
   }
 
-  private async loop(): Promise<void> {
-    const min = this.opts.minBackoffMs ?? 250;
-    const max = this.opts.maxBackoffMs ?? 30_000;
+  private loop(): Promise<void> {
     const path = `/api/v1/namespaces/${encodeURIComponent(this.opts.namespace)}/pods`;
-    let backoff = min;
     let connections = 0;
-    while (!this.abort.signal.aborted) {
-      const began = Date.now();
-      try {
+    return retryLoop(
+      {
+        signal: this.abort.signal,
+        minBackoffMs: this.opts.minBackoffMs,
+        maxBackoffMs: this.opts.maxBackoffMs,
+        onError: (e, retryIn) => this.log.debug(`Pod watch in ${this.opts.namespace} unavailable (retrying in ${retryIn} ms): ${errorMessage(e)}`),
+      },
+      async () => {
+        const began = Date.now();
         const c = await this.opts.clients();
         const list = await c.core.listNamespacedPod({ namespace: this.opts.namespace, labelSelector: this.opts.labelSelector });
-        if (this.abort.signal.aborted) return;
+        if (this.abort.signal.aborted) return false;
         if (connections++ > 0) this.opts.onReconnect?.();
         const ended = await this.watchOnce(c, path, list.metadata?.resourceVersion);
         if (ended) this.log.debug(`Pod watch in ${this.opts.namespace} ended: ${ended}`);
-      } catch (e) {
-        if (this.abort.signal.aborted) return;
-        this.log.debug(`Pod watch in ${this.opts.namespace} unavailable (retrying in ${backoff} ms): ${errorMessage(e)}`);
-      }
-      if (this.abort.signal.aborted) return;
-      backoff = Date.now() - began >= HEALTHY_MS ? min : backoff;
-      try {
-        await delay(backoff, this.abort.signal);
-      } catch {
-        return;
-      }
-      backoff = Math.min(backoff * 2, max);
-    }
+        return Date.now() - began >= HEALTHY_MS;
+      },
+    );
   }
 
   /** One watch from `resourceVersion`; resolves when it ends, with why (or '' for a normal end). */

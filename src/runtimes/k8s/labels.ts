@@ -4,16 +4,10 @@
 // values that do not fit are sanitised with a hash suffix so two different inputs never
 // collide. The exact values, which may not fit a label, live in annotations.
 import { createHash } from 'node:crypto';
+import { AGENT_LABEL } from '../../core/agentLabels';
 
 /** Label keys, the same names as the Docker runtime's container labels. */
-export const LABEL = {
-  marker: 'tmux-agents',
-  runtimeId: 'tmux-agents.runtime-id',
-  agentId: 'tmux-agents.agent-id',
-  sessionName: 'tmux-agents.session-name',
-  provider: 'tmux-agents.ai-provider',
-  createdAt: 'tmux-agents.created-at',
-} as const;
+export const LABEL = AGENT_LABEL;
 
 /** Annotation keys: exact values the labels may only approximate, and free text. */
 export const ANNOTATION = {
