@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ProviderCatalog } from './core/providers';
 import { RuntimeManager } from './core/runtimeManager';
+import { LocalProcessExecutor } from './runtimes/local/localProcessExecutor';
 import { registerAllRuntimeTypes } from './runtimes/allRuntimeTypes';
 import { createRuntime } from './runtimes/runtimeFactories';
 import { StatusService, buildScreenRules, withAgentHooks } from './status';
@@ -14,6 +15,7 @@ import { AttachTerminals } from './vscode/attachTerminals';
 import { registerCommands } from './vscode/commands/registerCommands';
 import * as config from './vscode/configuration';
 import { createOutputLogger } from './vscode/logOutput';
+import { scanAgentWorktrees } from './worktrees/agentWorktreeLifecycle';
 import { RefreshManager } from './vscode/refreshManager';
 import { AgentStatusBar } from './vscode/statusBar';
 
@@ -56,7 +58,15 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const status = new StatusService({ rules: rules(), logger });
   context.subscriptions.push(status);
-  const model = new AgentModel(manager, status, logger);
+  // Orphan worktrees: those of the workspace folders' repositories (on this machine).
+  const gitHere = new LocalProcessExecutor();
+  const scanWorktrees = () =>
+    scanAgentWorktrees(
+      gitHere,
+      (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+      (m) => logger.warn(m),
+    );
+  const model = new AgentModel(manager, status, logger, scanWorktrees);
   const refresh = new RefreshManager(model, logger, { refreshMs: config.refreshIntervalMs, pingMs: config.pingIntervalMs });
   const terminals = new AttachTerminals();
   const outputs = new AgentOutputDocuments(manager);
@@ -70,6 +80,10 @@ export function activate(context: vscode.ExtensionContext): void {
     view.onDidChangeVisibility((e) => refresh.setVisible(e.visible)),
     manager.onDidChangeAgents(() => refresh.request('runtime-event')),
     manager.onDidChangeRuntimes(() => refresh.request('config')),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      model.rescanWorktrees();
+      refresh.request('config');
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.RUNTIME_SETTINGS.some((k) => e.affectsConfiguration(k))) {
         registerRuntimes();

@@ -72,6 +72,11 @@ export interface AgentInfo {
   provider: string;
   taskSummary?: string;
   workingDirectory?: string;
+  /**
+   * The container or pod runs but the agent's tmux session is gone and will not come back
+   * by itself: an orphan, shown in the tree's Orphans group for the user to clean up.
+   */
+  sessionMissing?: boolean;
 }
 
 /** A command as an argv; the terminal runs it without a shell. */

@@ -4,11 +4,19 @@ import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { PingResult, RuntimeListing, RuntimeManager } from '../core/runtimeManager';
 import type { AgentInfo } from '../core/types';
+import { findOrphans, type Orphan } from '../orphans/findOrphans';
 import type { StatusService } from '../status';
+import type { AgentWorktreeRow } from '../worktrees/agentWorktreeLifecycle';
+
+/** Worktrees are re-read at most this often (git calls), unless a command asks for it sooner. */
+const WORKTREE_SCAN_INTERVAL_MS = 30_000;
 
 export class AgentModel implements vscode.Disposable {
   private _listings: RuntimeListing[] = [];
   private readonly _health = new Map<string, PingResult>();
+  private _orphans: Orphan[] = [];
+  private worktrees: AgentWorktreeRow[] = [];
+  private worktreesScannedAt: number | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private pinging: Promise<PingResult[]> | undefined;
@@ -19,7 +27,19 @@ export class AgentModel implements vscode.Disposable {
     private readonly manager: RuntimeManager,
     private readonly status: StatusService,
     private readonly log: Logger,
+    /** The agent worktrees of the workspace's repositories, for the Orphans group. */
+    private readonly scanWorktrees?: () => Promise<AgentWorktreeRow[]>,
   ) {}
+
+  /** Things labelled as ours that no runtime reports as a healthy agent. */
+  get orphans(): readonly Orphan[] {
+    return this._orphans;
+  }
+
+  /** The next refresh re-reads the worktrees (after a spawn, kill or clean-up changed them). */
+  rescanWorktrees(): void {
+    this.worktreesScannedAt = undefined;
+  }
 
   get listings(): readonly RuntimeListing[] {
     return this._listings;
@@ -51,6 +71,8 @@ export class AgentModel implements vscode.Disposable {
           // refines live agents from hooks, screen and activity, capturing only changed panes.
           const listings = await this.manager.listAllAgents();
           this._listings = (await this.status.refine(listings, (h) => this.manager.getTmux(h))).listings;
+          await this.scanWorktreesIfDue();
+          this._orphans = findOrphans(this._listings, this.worktrees);
           // Drop runtimes that are no longer registered.
           const ids = new Set(this._listings.map((l) => l.runtimeId));
           for (const id of [...this._health.keys()]) if (!ids.has(id)) this._health.delete(id);
@@ -63,6 +85,17 @@ export class AgentModel implements vscode.Disposable {
       }
     })();
     return this.refreshing;
+  }
+
+  private async scanWorktreesIfDue(): Promise<void> {
+    if (!this.scanWorktrees) return;
+    if (this.worktreesScannedAt !== undefined && Date.now() - this.worktreesScannedAt < WORKTREE_SCAN_INTERVAL_MS) return;
+    try {
+      this.worktrees = await this.scanWorktrees();
+    } catch (e) {
+      this.log.warn(`Listing agent worktrees failed: ${errorMessage(e)}`);
+    }
+    this.worktreesScannedAt = Date.now();
   }
 
   /** Pings every runtime; a ping already in flight is shared, never doubled. */

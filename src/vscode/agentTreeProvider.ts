@@ -1,6 +1,7 @@
 // Maps the model to tree rows. No state of its own beyond what it renders.
 import * as vscode from 'vscode';
 import type { AgentInfo } from '../core/types';
+import { orphanKey, type Orphan } from '../orphans/findOrphans';
 import type { AgentModel } from './agentModel';
 import { RUNTIME_ICON, STATUS_LOOK, formatAge, statusIcon } from './statusPresentation';
 import type { TreeNode } from './treeNodes';
@@ -15,14 +16,20 @@ export class AgentTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
-    if (!node) return this.model.listings.map((listing) => ({ kind: 'runtime', listing }));
+    if (!node) {
+      const roots: TreeNode[] = this.model.listings.map((listing) => ({ kind: 'runtime', listing }));
+      if (this.model.orphans.length > 0) roots.push({ kind: 'orphans' });
+      return roots;
+    }
+    if (node.kind === 'orphans') return this.model.orphans.map((orphan) => ({ kind: 'orphan', orphan }));
     if (node.kind !== 'runtime') return [];
     const { listing } = node;
     const ping = this.model.health(listing.runtimeId);
     const out: TreeNode[] = [];
     if (listing.error) out.push({ kind: 'error', runtimeId: listing.runtimeId, message: listing.error });
     else if (ping && !ping.ok && ping.error) out.push({ kind: 'error', runtimeId: listing.runtimeId, message: ping.error });
-    const agents = [...listing.agents].sort(compareAgents);
+    // A container or pod without its session is listed under Orphans instead.
+    const agents = listing.agents.filter((a) => !a.sessionMissing).sort(compareAgents);
     out.push(...agents.map((agent): TreeNode => ({ kind: 'agent', agent })));
     if (out.length === 0) out.push({ kind: 'empty', runtimeId: listing.runtimeId });
     return out;
@@ -43,6 +50,18 @@ export class AgentTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         item.command = { command: 'tmuxAgents.pingRuntimes', title: 'Check Again' };
         return item;
       }
+      case 'orphans': {
+        const item = new vscode.TreeItem('Orphans', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'orphans';
+        const n = this.model.orphans.length;
+        item.description = `${n} to clean up or adopt`;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+        item.tooltip = 'Things labelled as ours that no runtime reports as a healthy agent. Nothing is removed without your say.';
+        item.contextValue = 'orphans';
+        return item;
+      }
+      case 'orphan':
+        return orphanItem(node.orphan);
       case 'empty': {
         const item = new vscode.TreeItem('No agents', vscode.TreeItemCollapsibleState.None);
         item.id = `empty:${node.runtimeId}`;
@@ -59,8 +78,9 @@ export class AgentTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const healthy = !listing.error && ping?.ok !== false;
     const item = new vscode.TreeItem(listing.label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `runtime:${runtimeId}`;
-    const count = listing.agents.length;
-    const waiting = listing.agents.filter((a) => a.status === 'waiting').length;
+    const shown = listing.agents.filter((a) => !a.sessionMissing);
+    const count = shown.length;
+    const waiting = shown.filter((a) => a.status === 'waiting').length;
     const health = listing.error || ping?.ok === false ? 'unreachable' : ping?.ok ? 'healthy' : 'checking…';
     item.description = [health, `${count} agent${count === 1 ? '' : 's'}`, waiting ? `${waiting} waiting` : ''].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(RUNTIME_ICON[listing.runtimeType] ?? 'server', healthy ? undefined : new vscode.ThemeColor('errorForeground'));
@@ -104,6 +124,36 @@ export function agentItem(agent: AgentInfo): vscode.TreeItem {
   item.tooltip = md;
   item.contextValue = `agent.${agent.status}`;
   item.accessibilityInformation = { label: `Agent ${agent.handle.agentId}, ${look.label}, ${agent.provider}` };
+  return item;
+}
+
+export function orphanItem(orphan: Orphan): vscode.TreeItem {
+  if (orphan.kind === 'session') {
+    const { agent } = orphan;
+    const item = new vscode.TreeItem(agent.handle.agentId, vscode.TreeItemCollapsibleState.None);
+    const what = agent.handle.runtimeType === 'k8s' ? 'pod' : 'container';
+    item.id = `orphan:${orphanKey(orphan)}`;
+    item.description = `${what} without its tmux session · ${agent.handle.runtimeId}`;
+    item.iconPath = new vscode.ThemeIcon(agent.handle.runtimeType === 'k8s' ? 'cloud' : 'package', new vscode.ThemeColor('list.warningForeground'));
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**${escapeMd(agent.handle.agentId)}**: the ${what} runs but the agent's tmux session is gone.\n\n`);
+    if (agent.statusReason) md.appendMarkdown(`*Status from:* ${escapeMd(agent.statusReason)}\n\n`);
+    md.appendMarkdown(`- Runtime: ${escapeMd(agent.handle.runtimeId)} (${agent.handle.runtimeType})\n\n*Clean Up* removes the ${what}.`);
+    item.tooltip = md;
+    item.contextValue = 'orphan.session';
+    return item;
+  }
+  const { worktree } = orphan;
+  const item = new vscode.TreeItem(worktree.agentId, vscode.TreeItemCollapsibleState.None);
+  item.id = `orphan:${orphanKey(orphan)}`;
+  item.description = `worktree without an agent · ${worktree.branch}`;
+  item.iconPath = new vscode.ThemeIcon('git-branch', new vscode.ThemeColor('list.warningForeground'));
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${escapeMd(worktree.agentId)}**: no runtime has an agent with this id.\n\n`);
+  md.appendMarkdown(`- Worktree: \`${worktree.path.replace(/`/g, "'")}\`\n- Branch: \`${worktree.branch}\`\n\n`);
+  md.appendMarkdown('*Adopt* spawns an agent in it; *Clean Up* removes the worktree and its branch.');
+  item.tooltip = md;
+  item.contextValue = 'orphan.worktree';
   return item;
 }
 

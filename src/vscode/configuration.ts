@@ -20,6 +20,7 @@ export const Setting = {
   notifyWhenWaiting: 'notifyWhenWaiting',
   agentHooks: 'agentHooks',
   statusRules: 'statusRules',
+  worktrees: 'worktrees',
 } as const;
 
 function get<T>(key: string, fallback: T): T {
@@ -58,6 +59,8 @@ export const pingIntervalMs = (): number => Math.max(5, get(Setting.pingInterval
 
 export const notifyWhenWaiting = (): boolean => get(Setting.notifyWhenWaiting, true);
 export const agentHooks = (): boolean => get(Setting.agentHooks, true);
+/** Each spawned agent gets its own git worktree and branch when its directory is in a repository. */
+export const worktreesEnabled = (): boolean => get(Setting.worktrees, false);
 export const statusRules = (): ScreenRuleOverrides => get<ScreenRuleOverrides>(Setting.statusRules, {});
 
 /** Settings whose change means the runtimes must be rebuilt. */

@@ -22,6 +22,8 @@ export interface ContainerRow {
 export interface StatusDecision {
   status: AgentStatus;
   reason: string;
+  /** The container runs without the agent's tmux session, and no relaunch is coming. */
+  sessionMissing?: boolean;
 }
 
 export function containerDisplayName(row: ContainerRow): string {
@@ -82,5 +84,6 @@ export function agentInfoFromContainer(handle: AgentHandle, row: ContainerRow, d
     provider: l[LABEL.provider] || 'unknown',
     taskSummary: l[LABEL.task] || undefined,
     workingDirectory: l[LABEL.workspace] || undefined,
+    ...(decision.sessionMissing ? { sessionMissing: true } : {}),
   };
 }

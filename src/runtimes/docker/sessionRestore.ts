@@ -71,10 +71,10 @@ export class SessionRestorer implements Disposable {
   async check(row: ContainerRow): Promise<StatusDecision> {
     if (this.inFlight.has(row.Id)) return RESTORING;
     const startedAt = await this.deps.startedAt(row.Id);
-    if (startedAt === undefined) return { status: 'unknown', reason: 'the container is running without its tmux session, and its start time is unknown' };
+    if (startedAt === undefined) return { status: 'unknown', reason: 'the container is running without its tmux session, and its start time is unknown', sessionMissing: true };
     const failure = this.failed.get(row.Id);
     if (failure && failure.startedAt === startedAt) {
-      return { status: 'failed', reason: `relaunching the agent after its container restarted failed: ${failure.message}` };
+      return { status: 'failed', reason: `relaunching the agent after its container restarted failed: ${failure.message}`, sessionMissing: true };
     }
     const age = (this.deps.now ?? Date.now)() - startedAt;
     if (age < this.deps.graceMs) {

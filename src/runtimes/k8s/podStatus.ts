@@ -17,6 +17,8 @@ export type SessionProbe =
 export interface StatusDecision {
   status: AgentStatus;
   reason: string;
+  /** The pod runs without the agent's tmux session (nothing relaunches it): an orphan. */
+  sessionMissing?: boolean;
 }
 
 /** Waiting reasons after which the container will not start without someone changing something. */
@@ -82,7 +84,7 @@ export function statusFromPod(pod: V1Pod, probe?: SessionProbe, now: number = Da
           if (started !== undefined && now - started < SESSION_SETUP_GRACE_MS) {
             return { status: 'starting', reason: 'the pod is running; its tmux session is being set up' };
           }
-          return { status: 'exited', reason: 'the pod is running but its tmux session is gone' };
+          return { status: 'exited', reason: 'the pod is running but its tmux session is gone', sessionMissing: true };
         }
         case 'error':
           return { status: 'unknown', reason: `could not ask tmux in the pod: ${probe.message}` };
@@ -132,6 +134,7 @@ export function agentInfoFromPod(handle: AgentHandle, pod: V1Pod, decision: Stat
     provider: labels[LABEL.provider] || 'unknown',
     taskSummary: annotations[ANNOTATION.task] || undefined,
     workingDirectory: `${WORKSPACE_DIR} (pod ${handle.data.pod})`,
+    ...(decision.sessionMissing ? { sessionMissing: true } : {}),
   };
 }
 

@@ -40,6 +40,11 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
   }
 
+  /** Runs commands where the agents' tmux server (and their working directories) live: git for worktrees uses it. */
+  get hostExecutor(): CommandExecutor {
+    return this.opts.executor;
+  }
+
   /** argv that opens an interactive attach to `argv` (tmux attach) where the server lives. */
   protected abstract wrapAttach(tmuxAttachArgv: string[]): string[];
 

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { TreeNode } from '../treeNodes';
+import { adoptOrphan } from './adoptOrphan';
 import { setApiKey } from './apiKeys';
 import { attachAgent } from './attachAgent';
+import { cleanUpOrphan } from './cleanUpOrphan';
 import type { CommandContext } from './commandContext';
 import { killAgent } from './killAgent';
 import { pingRuntimes } from './pingRuntimes';
@@ -13,16 +15,19 @@ import { spawnAgent } from './spawnAgent';
 type Handler = (ctx: CommandContext, node?: TreeNode) => Promise<void>;
 
 const COMMANDS: Record<string, Handler> = {
-  'tmuxAgents.spawnAgent': spawnAgent,
+  'tmuxAgents.spawnAgent': (ctx, node) => spawnAgent(ctx, node),
   'tmuxAgents.killAgent': killAgent,
   'tmuxAgents.attach': attachAgent,
   'tmuxAgents.refresh': async (ctx) => {
+    ctx.model.rescanWorktrees();
     await ctx.refresh.request('manual');
   },
   'tmuxAgents.sendPrompt': sendPrompt,
   'tmuxAgents.showOutput': showOutput,
   'tmuxAgents.pingRuntimes': pingRuntimes,
   'tmuxAgents.setApiKey': setApiKey,
+  'tmuxAgents.cleanUpOrphan': cleanUpOrphan,
+  'tmuxAgents.adoptOrphan': adoptOrphan,
 };
 
 /** Every command reports its failure where the user is looking, and in the log. */

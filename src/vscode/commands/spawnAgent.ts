@@ -2,12 +2,19 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { generateAgentId, validateAgentId } from '../../core/ids';
 import type { AgentRuntime } from '../../core/types';
-import { autoPilotByDefault, defaultProvider } from '../configuration';
+import { gitExecutorFor, spawnWithWorktree } from '../../worktrees/agentWorktreeLifecycle';
+import { autoPilotByDefault, defaultProvider, worktreesEnabled } from '../configuration';
 import type { TreeNode } from '../treeNodes';
 import type { CommandContext } from './commandContext';
 
+/** What the wizard starts with (adopting an orphan worktree presets its directory and id). */
+export interface SpawnPreset {
+  directory?: string;
+  agentId?: string;
+}
+
 /** Wizard: runtime, provider, (command), task, directory, id; then spawn with progress. */
-export async function spawnAgent(ctx: CommandContext, node?: TreeNode): Promise<void> {
+export async function spawnAgent(ctx: CommandContext, node?: TreeNode, preset: SpawnPreset = {}): Promise<void> {
   const runtime = await pickRuntime(ctx, node);
   if (!runtime) return;
   const catalog = ctx.providers();
@@ -34,11 +41,11 @@ export async function spawnAgent(ctx: CommandContext, node?: TreeNode): Promise<
     ignoreFocusOut: true,
   });
   if (task === undefined) return;
-  const workingDirectory = await pickDirectory(runtime);
+  const workingDirectory = preset.directory ?? (await pickDirectory(runtime));
   if (!workingDirectory) return;
   const agentId = await vscode.window.showInputBox({
     title: `Spawn Agent on ${runtime.label} (4/4): agent id`,
-    value: generateAgentId(provider.id),
+    value: preset.agentId ?? generateAgentId(provider.id),
     prompt: 'Lowercase letters, digits and dashes',
     ignoreFocusOut: true,
     validateInput: (v) => {
@@ -70,13 +77,21 @@ export async function spawnAgent(ctx: CommandContext, node?: TreeNode): Promise<
       };
       const sub = token.onCancellationRequested(() => abort.abort(new Error('Spawn cancelled by the user.')));
       try {
-        await ctx.manager.spawnAgent(
-          runtime.id,
-          { agentId, aiProvider: provider.id, task: task || undefined, workingDirectory, autoPilot: autoPilotByDefault(), customCommand, secretEnv, onBlocked },
-          abort.signal,
+        // With worktrees on, the agent works in its own worktree and branch (removed again if the spawn fails).
+        const { worktree } = await spawnWithWorktree(
+          gitExecutorFor(runtime),
+          { enabled: worktreesEnabled(), directory: workingDirectory, agentId, log: (m) => ctx.log.warn(m) },
+          (dir) =>
+            ctx.manager.spawnAgent(
+              runtime.id,
+              { agentId, aiProvider: provider.id, task: task || undefined, workingDirectory: dir, autoPilot: autoPilotByDefault(), customCommand, secretEnv, onBlocked },
+              abort.signal,
+            ),
         );
+        if (worktree) ctx.log.info(`Agent ${agentId} works in worktree ${worktree.path} on branch ${worktree.branch}`);
       } finally {
         sub.dispose();
+        ctx.model.rescanWorktrees();
       }
     },
   );

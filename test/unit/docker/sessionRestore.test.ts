@@ -63,7 +63,7 @@ describe('SessionRestorer', () => {
       assert.deepEqual(restored, ['c1'], 'no second restore while one runs');
       release();
       await r.pending('c1');
-      assert.deepEqual(await r.check(row), { status: 'failed', reason: 'relaunching the agent after its container restarted failed: CLI not found' });
+      assert.deepEqual(await r.check(row), { status: 'failed', reason: 'relaunching the agent after its container restarted failed: CLI not found', sessionMissing: true });
       assert.deepEqual(restored, ['c1'], 'no retry loop');
       startedAt = 2_000; // restarted again: worth another try
       fail = false;
@@ -78,7 +78,7 @@ describe('SessionRestorer', () => {
 
   test('unknown start time is unknown, not a guess; dispose cancels timers', async () => {
     const { r, changes } = restorer({ startedAt: undefined, now: () => 0 });
-    assert.equal((await r.check(row)).status, 'unknown');
+    assert.deepEqual(await r.check(row), { status: 'unknown', reason: 'the container is running without its tmux session, and its start time is unknown', sessionMissing: true });
     r.hintAfter('c2', 20);
     r.dispose();
     await new Promise((res) => setTimeout(res, 60));

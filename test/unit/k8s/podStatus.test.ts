@@ -49,6 +49,8 @@ describe('statusFromPod', () => {
       const d = statusFromPod(p, probe, NOW);
       assert.equal(d.status, status);
       assert.match(d.reason, reason);
+      // Only a session gone for good makes the pod an orphan.
+      assert.equal(d.sessionMissing === true, name === 'session missing long after start');
     });
   }
 });

@@ -1,5 +1,6 @@
 import type { PingResult, RuntimeListing } from '../../../src/core/runtimeManager';
 import type { AgentInfo, AgentStatus } from '../../../src/core/types';
+import type { Orphan } from '../../../src/orphans/findOrphans';
 
 export function agent(id: string, status: AgentStatus, opts: Partial<AgentInfo> & { runtimeId?: string } = {}): AgentInfo {
   const runtimeId = opts.runtimeId ?? 'local';
@@ -15,6 +16,7 @@ export function agent(id: string, status: AgentStatus, opts: Partial<AgentInfo> 
 /** A stand-in for AgentModel: the tree and status bar only read these members. */
 export class FakeModel {
   listings: RuntimeListing[] = [];
+  orphans: Orphan[] = [];
   healthMap = new Map<string, PingResult>();
   private listeners = new Set<() => void>();
   onDidChange = (l: () => void) => {
