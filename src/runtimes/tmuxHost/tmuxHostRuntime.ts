@@ -112,7 +112,7 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
         statusReason: s.paneDead
           ? s.paneDeadStatus !== undefined
             ? `the agent process exited with status ${s.paneDeadStatus}`
-            : 'the agent process exited (tmux did not record its status)'
+            : 'the agent process exited (tmux has not reported its exit status)'
           : 'the tmux pane is alive',
         createdAt: s.labels.createdAt,
         provider: s.labels.provider,

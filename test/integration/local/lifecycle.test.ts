@@ -83,7 +83,7 @@ describe('local runtime lifecycle', () => {
       return a?.status === 'exited' ? a : undefined;
     });
     // tmux 3.3a sometimes reaps the pane before it records the exit status.
-    assert.match(exited.statusReason ?? '', /^the agent process exited( with status 130| \(tmux did not record its status\))$/);
+    assert.match(exited.statusReason ?? '', /^the agent process exited( with status 130| \(tmux has not reported its exit status\))$/);
     assert.ok(readAgentLog(log).some((e) => e.event === 'interrupted'));
     assert.equal(await tmux.hasSession(handle.sessionName), true, 'the dead pane is kept for inspection');
     assert.match(await tmux.capturePane(handle.sessionName), /\^C/);
