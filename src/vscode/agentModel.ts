@@ -10,6 +10,19 @@ import type { AgentWorktreeRow } from '../worktrees/agentWorktreeLifecycle';
 
 /** Worktrees are re-read at most this often (git calls), unless a command asks for it sooner. */
 const WORKTREE_SCAN_INTERVAL_MS = 30_000;
+/** Ages in the tree are re-rendered this often even when nothing else changed. */
+const AGE_RENDER_MS = 60_000;
+
+/**
+ * What the views show, minus ages: a refresh that finds the same re-renders nothing, so a
+ * row under the mouse is not replaced while the user clicks its inline action.
+ */
+function viewKey(listings: readonly RuntimeListing[], orphans: readonly Orphan[]): string {
+  return JSON.stringify([
+    listings.map((l) => [l.runtimeId, l.label, l.error, l.agents.map((a) => [a.handle, a.status, a.statusReason, a.provider, a.taskSummary, a.workingDirectory, a.sessionMissing])]),
+    orphans,
+  ]);
+}
 
 export class AgentModel implements vscode.Disposable {
   private _listings: RuntimeListing[] = [];
@@ -22,6 +35,8 @@ export class AgentModel implements vscode.Disposable {
   private pinging: Promise<PingResult[]> | undefined;
   private readonly _onDidChange = new vscode.EventEmitter<void>();
   readonly onDidChange = this._onDidChange.event;
+  private lastViewKey = '';
+  private lastFiredAt = 0;
 
   constructor(
     private readonly manager: RuntimeManager,
@@ -76,7 +91,11 @@ export class AgentModel implements vscode.Disposable {
           // Drop runtimes that are no longer registered.
           const ids = new Set(this._listings.map((l) => l.runtimeId));
           for (const id of [...this._health.keys()]) if (!ids.has(id)) this._health.delete(id);
-          this._onDidChange.fire();
+          const key = viewKey(this._listings, this._orphans);
+          if (key !== this.lastViewKey || Date.now() - this.lastFiredAt >= AGE_RENDER_MS) {
+            this.lastViewKey = key;
+            this.fire();
+          }
         } while (this.refreshAgain);
       } catch (e) {
         this.log.error(`Refreshing agents failed: ${errorMessage(e)}`);
@@ -109,7 +128,7 @@ export class AgentModel implements vscode.Disposable {
             if (before?.ok !== r.ok) this.log.info(`Runtime ${r.runtimeId} is ${r.ok ? 'healthy' : `unhealthy: ${r.error}`}`);
             this._health.set(r.runtimeId, r);
           }
-          this._onDidChange.fire();
+          this.fire();
           return results;
         })
         .finally(() => {
@@ -117,6 +136,11 @@ export class AgentModel implements vscode.Disposable {
         });
     }
     return this.pinging;
+  }
+
+  private fire(): void {
+    this.lastFiredAt = Date.now();
+    this._onDidChange.fire();
   }
 
   dispose(): void {
