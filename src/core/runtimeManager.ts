@@ -15,6 +15,8 @@ export interface RuntimeListing {
   agents: AgentInfo[];
   /** Set when listing failed or timed out; `agents` is then empty. */
   error?: string;
+  /** The runtime pushes its agents' changes (AgentRuntime.isLive) as of this listing. */
+  live?: boolean;
 }
 
 export interface PingResult {
@@ -135,7 +137,7 @@ export class RuntimeManager extends DisposableBase {
     const base = { runtimeId, runtimeType: runtime.type, label: runtime.label };
     try {
       const agents = await withTimeout(runtime.listAgents(), this.listTimeoutMs, `Listing agents on ${runtime.label}`);
-      return { ...base, agents };
+      return { ...base, agents, live: runtime.isLive?.() ?? false };
     } catch (e) {
       this.log.warn(`Listing agents on ${runtimeId} failed: ${errorMessage(e)}`);
       return { ...base, agents: [], error: errorMessage(e) };

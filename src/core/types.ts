@@ -98,5 +98,10 @@ export interface AgentRuntime {
   ping(): Promise<void>;
   /** Hints that agents changed outside our own calls (engine events, watches). */
   readonly onDidChangeAgents?: Event<void>;
+  /**
+   * True while onDidChangeAgents reports every change of the agents' status (sessions,
+   * pane deaths, hooks, output), so they need no polling. Absent means false.
+   */
+  isLive?(): boolean;
   dispose?(): void;
 }

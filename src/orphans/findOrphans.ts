@@ -12,16 +12,26 @@ import type { AgentWorktreeRow } from '../worktrees/agentWorktreeLifecycle';
 export type Orphan =
   /** A container or pod that runs without the agent's tmux session. */
   | { kind: 'session'; agent: AgentInfo }
-  /** A worktree under `.tmux-agents/worktrees/` with no agent of its id in any runtime. */
+  /** A worktree under `.tmux-agents/worktrees/` that no agent in any runtime has (by id or working directory). */
   | { kind: 'worktree'; worktree: AgentWorktreeRow };
+
+/** A container or pod listed without its session: shown as an orphan, never as an agent. */
+export function isOrphanSession(a: AgentInfo): boolean {
+  return a.sessionMissing === true;
+}
+
+const samePath = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
 export function findOrphans(listings: readonly RuntimeListing[], worktrees: readonly AgentWorktreeRow[]): Orphan[] {
   const out: Orphan[] = [];
-  for (const l of listings) for (const agent of l.agents) if (agent.sessionMissing) out.push({ kind: 'session', agent });
+  for (const l of listings) for (const agent of l.agents) if (isOrphanSession(agent)) out.push({ kind: 'session', agent });
   // A runtime we could not list may hold the agent of a worktree: never call it an orphan on a guess.
   if (listings.some((l) => l.error)) return out;
-  const ids = new Set(listings.flatMap((l) => l.agents.map((a) => a.handle.agentId)));
-  for (const worktree of worktrees) if (!ids.has(worktree.agentId)) out.push({ kind: 'worktree', worktree });
+  const agents = listings.flatMap((l) => l.agents);
+  const ids = new Set(agents.map((a) => a.handle.agentId));
+  // Adopted under another id, or picked as a folder for a new agent: in use all the same.
+  const used = (w: AgentWorktreeRow) => ids.has(w.agentId) || agents.some((a) => a.workingDirectory !== undefined && samePath(a.workingDirectory, w.path));
+  for (const worktree of worktrees) if (!used(worktree)) out.push({ kind: 'worktree', worktree });
   return out;
 }
 

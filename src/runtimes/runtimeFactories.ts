@@ -38,6 +38,7 @@ registerRuntimeFactory({
       tmuxConfigFile: str(spec, 'tmuxConfigFile'),
       providers: ctx.providers,
       readyTimeoutMs: ctx.readyTimeoutMs,
+      logger: ctx.logger,
     }),
 });
 

@@ -45,6 +45,11 @@ export interface Detection {
   status: AgentStatus;
   reason: string;
   signal: DecidingSignal;
+  /**
+   * Seconds after which this status lapses with nothing else happening (a working hook or
+   * recent output going quiet, a start grace ending): when to look again without polling.
+   */
+  expiresInSec?: number;
 }
 
 export interface HookFreshnessPolicy {
@@ -75,6 +80,14 @@ export function formatAgo(seconds: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   if (s < 172_800) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86_400)}d`;
+}
+
+/**
+ * A reason with its ages (formatAgo's "12s", "3m") blanked: two reasons that differ only by
+ * time passing say the same thing, and the tree need not re-render for them.
+ */
+export function reasonWithoutAges(reason: string): string {
+  return reason.replace(/\b\d+[smhd]\b/g, '#');
 }
 
 export interface HookFreshness {
@@ -122,7 +135,9 @@ export function detectStatus(input: DetectInput, options: Partial<DetectorOption
   if (hook && hookFreshness(hook, pane, now, opts.hook).fresh) {
     const source = HOOK_SOURCE_LABEL[input.provider] ?? input.provider;
     const what = hook.event ? `${hook.event} hook` : `${hook.state} hook`;
-    return { status: hook.state as HookState, reason: `${source} ${what} ${formatAgo(now - hook.at)} ago`, signal: 'hook' };
+    const detection: Detection = { status: hook.state as HookState, reason: `${source} ${what} ${formatAgo(now - hook.at)} ago`, signal: 'hook' };
+    if (hook.state === 'working') detection.expiresInSec = Math.max(hook.at, pane.activityAt ?? 0) + opts.hook.workingQuietSec - now;
+    return detection;
   }
 
   const hasRules = !!input.rules && input.rules.length > 0;
@@ -132,7 +147,12 @@ export function detectStatus(input: DetectInput, options: Partial<DetectorOption
   }
 
   if (input.startedAt !== undefined && now - input.startedAt < opts.startingGraceSec) {
-    return { status: 'starting', reason: `started ${formatAgo(now - input.startedAt)} ago, no status signal yet`, signal: 'start' };
+    return {
+      status: 'starting',
+      reason: `started ${formatAgo(now - input.startedAt)} ago, no status signal yet`,
+      signal: 'start',
+      expiresInSec: input.startedAt + opts.startingGraceSec - now,
+    };
   }
 
   const activity = pane.activityAt;
@@ -140,7 +160,9 @@ export function detectStatus(input: DetectInput, options: Partial<DetectorOption
     return { status: 'unknown', reason: 'tmux reported no output activity', signal: 'activity' };
   }
   const quiet = now - activity;
-  if (quiet <= opts.workingWithinSec) return { status: 'working', reason: `output ${formatAgo(quiet)} ago`, signal: 'activity' };
+  if (quiet <= opts.workingWithinSec) {
+    return { status: 'working', reason: `output ${formatAgo(quiet)} ago`, signal: 'activity', expiresInSec: opts.workingWithinSec - quiet };
+  }
   // Alive and quiet is all we know: neither idle (no prompt was seen) nor waiting.
   const unmatched = hasRules ? `screen matched no ${input.provider} rule, ` : '';
   return { status: 'running', reason: `${unmatched}no output for ${formatAgo(quiet)}`, signal: 'activity' };

@@ -35,6 +35,8 @@ export interface RefineResult {
   listings: RuntimeListing[];
   transitions: StatusTransition[];
   stats: RefineStats;
+  /** When some agent's status lapses by time alone (see Detection.expiresInSec); undefined if none does. */
+  recheckInMs?: number;
 }
 
 export interface StatusServiceOptions {
@@ -155,7 +157,7 @@ export class StatusService extends DisposableBase {
 
     for (const k of Object.keys(stats) as Array<keyof RefineStats>) this.totals[k] += stats[k];
     for (const t of transitions) this._onDidTransition.fire(t);
-    return { listings: out, transitions, stats };
+    return { listings: out, transitions, stats, recheckInMs: recheckInMs(results.values()) };
   }
 
   private async probe(tmux: TmuxService, sessions: string[], stats: RefineStats): Promise<ProbeLine[]> {
@@ -236,6 +238,19 @@ export class StatusService extends DisposableBase {
       }
     }
   }
+}
+
+/**
+ * The soonest lapse, plus a second: tmux's clock has whole seconds, and a check exactly at
+ * the boundary would still see the old status.
+ */
+function recheckInMs(detections: Iterable<Detection>): number | undefined {
+  let soonest: number | undefined;
+  for (const d of detections) {
+    if (d.expiresInSec === undefined || !Number.isFinite(d.expiresInSec)) continue;
+    soonest = Math.min(soonest ?? Infinity, Math.max(0, d.expiresInSec));
+  }
+  return soonest === undefined ? undefined : (soonest + 1) * 1000;
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time. */

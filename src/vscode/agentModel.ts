@@ -4,8 +4,8 @@ import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { PingResult, RuntimeListing, RuntimeManager } from '../core/runtimeManager';
 import type { AgentInfo } from '../core/types';
-import { findOrphans, type Orphan } from '../orphans/findOrphans';
-import type { StatusService } from '../status';
+import { findOrphans, isOrphanSession, type Orphan } from '../orphans/findOrphans';
+import { reasonWithoutAges, type StatusService } from '../status';
 import type { AgentWorktreeRow } from '../worktrees/agentWorktreeLifecycle';
 
 /** Worktrees are re-read at most this often (git calls), unless a command asks for it sooner. */
@@ -14,12 +14,13 @@ const WORKTREE_SCAN_INTERVAL_MS = 30_000;
 const AGE_RENDER_MS = 60_000;
 
 /**
- * What the views show, minus ages: a refresh that finds the same re-renders nothing, so a
- * row under the mouse is not replaced while the user clicks its inline action.
+ * What the views show, minus ages (also those inside status reasons, "output 3s ago"): a
+ * refresh that finds the same re-renders nothing, so a row under the mouse is not replaced
+ * while the user clicks its inline action. Ages are re-rendered once a minute.
  */
 function viewKey(listings: readonly RuntimeListing[], orphans: readonly Orphan[]): string {
   return JSON.stringify([
-    listings.map((l) => [l.runtimeId, l.label, l.error, l.agents.map((a) => [a.handle, a.status, a.statusReason, a.provider, a.taskSummary, a.workingDirectory, a.sessionMissing])]),
+    listings.map((l) => [l.runtimeId, l.label, l.error, l.agents.map((a) => [a.handle, a.status, a.statusReason && reasonWithoutAges(a.statusReason), a.provider, a.taskSummary, a.workingDirectory, a.sessionMissing])]),
     orphans,
   ]);
 }
@@ -35,6 +36,11 @@ export class AgentModel implements vscode.Disposable {
   private pinging: Promise<PingResult[]> | undefined;
   private readonly _onDidChange = new vscode.EventEmitter<void>();
   readonly onDidChange = this._onDidChange.event;
+  private readonly _onDidRefresh = new vscode.EventEmitter<void>();
+  /** After every refresh, changed or not: the refresh manager plans the next one then. */
+  readonly onDidRefresh = this._onDidRefresh.event;
+  private _needsPolling = true;
+  private _recheckInMs: number | undefined;
   private lastViewKey = '';
   private lastFiredAt = 0;
 
@@ -56,6 +62,19 @@ export class AgentModel implements vscode.Disposable {
     this.worktreesScannedAt = undefined;
   }
 
+  /**
+   * Some listed agents are on a runtime that does not push their changes (containers,
+   * pods, a tmux too old for control-mode subscriptions), or a listing failed.
+   */
+  get needsPolling(): boolean {
+    return this._needsPolling;
+  }
+
+  /** When a status shown now lapses by time alone; undefined if none does. */
+  get recheckInMs(): number | undefined {
+    return this._recheckInMs;
+  }
+
   get listings(): readonly RuntimeListing[] {
     return this._listings;
   }
@@ -64,8 +83,9 @@ export class AgentModel implements vscode.Disposable {
     return this._health.get(runtimeId);
   }
 
+  /** Every agent the views show (containers without their session are orphans, not agents). */
   get allAgents(): AgentInfo[] {
-    return this._listings.flatMap((l) => l.agents);
+    return this._listings.flatMap((l) => l.agents.filter((a) => !isOrphanSession(a)));
   }
 
   findAgent(runtimeId: string, agentId: string): AgentInfo | undefined {
@@ -85,7 +105,10 @@ export class AgentModel implements vscode.Disposable {
           // Runtimes say what they know (alive, exited, container state); the status service
           // refines live agents from hooks, screen and activity, capturing only changed panes.
           const listings = await this.manager.listAllAgents();
-          this._listings = (await this.status.refine(listings, (h) => this.manager.getTmux(h))).listings;
+          const refined = await this.status.refine(listings, (h) => this.manager.getTmux(h));
+          this._listings = refined.listings;
+          this._recheckInMs = refined.recheckInMs;
+          this._needsPolling = listings.some((l) => l.error !== undefined || (l.agents.length > 0 && !l.live));
           await this.scanWorktreesIfDue();
           this._orphans = findOrphans(this._listings, this.worktrees);
           // Drop runtimes that are no longer registered.
@@ -98,9 +121,11 @@ export class AgentModel implements vscode.Disposable {
           }
         } while (this.refreshAgain);
       } catch (e) {
+        this._needsPolling = true;
         this.log.error(`Refreshing agents failed: ${errorMessage(e)}`);
       } finally {
         this.refreshing = undefined;
+        this._onDidRefresh.fire();
       }
     })();
     return this.refreshing;
@@ -145,5 +170,6 @@ export class AgentModel implements vscode.Disposable {
 
   dispose(): void {
     this._onDidChange.dispose();
+    this._onDidRefresh.dispose();
   }
 }

@@ -1,7 +1,7 @@
 // Maps the model to tree rows. No state of its own beyond what it renders.
 import * as vscode from 'vscode';
 import type { AgentInfo } from '../core/types';
-import { orphanKey, type Orphan } from '../orphans/findOrphans';
+import { isOrphanSession, orphanKey, type Orphan } from '../orphans/findOrphans';
 import type { AgentModel } from './agentModel';
 import { RUNTIME_ICON, STATUS_LOOK, formatAge, statusIcon } from './statusPresentation';
 import type { TreeNode } from './treeNodes';
@@ -29,7 +29,7 @@ export class AgentTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (listing.error) out.push({ kind: 'error', runtimeId: listing.runtimeId, message: listing.error });
     else if (ping && !ping.ok && ping.error) out.push({ kind: 'error', runtimeId: listing.runtimeId, message: ping.error });
     // A container or pod without its session is listed under Orphans instead.
-    const agents = listing.agents.filter((a) => !a.sessionMissing).sort(compareAgents);
+    const agents = listing.agents.filter((a) => !isOrphanSession(a)).sort(compareAgents);
     out.push(...agents.map((agent): TreeNode => ({ kind: 'agent', agent })));
     if (out.length === 0) out.push({ kind: 'empty', runtimeId: listing.runtimeId });
     return out;
@@ -78,7 +78,7 @@ export class AgentTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const healthy = !listing.error && ping?.ok !== false;
     const item = new vscode.TreeItem(listing.label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `runtime:${runtimeId}`;
-    const shown = listing.agents.filter((a) => !a.sessionMissing);
+    const shown = listing.agents.filter((a) => !isOrphanSession(a));
     const count = shown.length;
     const waiting = shown.filter((a) => a.status === 'waiting').length;
     const health = listing.error || ping?.ok === false ? 'unreachable' : ping?.ok ? 'healthy' : 'checking…';
@@ -88,6 +88,7 @@ export class AgentTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     md.appendMarkdown(`**${escapeMd(listing.label)}**\n\n`);
     md.appendMarkdown(`- Type: \`${listing.runtimeType}\`\n- Id: \`${listing.runtimeId}\`\n`);
     if (ping) md.appendMarkdown(`- Health: ${ping.ok ? `healthy (${ping.latencyMs} ms)` : 'unreachable'}\n`);
+    if (count > 0) md.appendMarkdown(listing.live ? '- Updates: pushed by tmux as they happen\n' : '- Updates: polled (this runtime cannot push them)\n');
     if (ping?.error) md.appendText(`\n${ping.error}`);
     item.tooltip = md;
     item.contextValue = `runtime.${listing.runtimeType}.${healthy ? 'healthy' : 'unhealthy'}`;

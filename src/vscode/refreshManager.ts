@@ -1,5 +1,8 @@
 // One place decides when to re-list: manual refreshes run now, everything else is
-// debounced, polling is frequent while the view is visible and slow while it is hidden.
+// debounced. Runtimes that push every change (tmux control mode) are not polled: the next
+// look is planned after each refresh, soon when some listed agents are on a runtime that
+// cannot push (containers, pods), late as a safety net when all of them can, and exactly
+// when a shown status lapses by time alone ("working" going quiet).
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/log';
@@ -14,18 +17,29 @@ const DEBOUNCE_MS = 200;
  * unless output changed.
  */
 const HIDDEN_POLL_MS = 10_000;
+/**
+ * With every agent pushed, a re-list still runs this often: it finds agents started by
+ * another window on a server we are not attached to, and re-attaches a watcher that could
+ * not attach before.
+ */
+export const SAFETY_POLL_MS = 60_000;
+/** A lapse due sooner than this is looked at after this: never a busy loop. */
+const MIN_RECHECK_MS = 500;
 
 export class RefreshManager implements vscode.Disposable {
   private debounce: NodeJS.Timeout | undefined;
-  private poll: NodeJS.Timeout | undefined;
+  private next: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private visible = false;
+  private readonly refreshed: vscode.Disposable;
 
   constructor(
     private readonly model: AgentModel,
     private readonly log: Logger,
     private readonly intervals: { refreshMs: () => number; pingMs: () => number },
-  ) {}
+  ) {
+    this.refreshed = model.onDidRefresh(() => this.scheduleNext());
+  }
 
   request(reason: RefreshReason): Promise<void> | void {
     if (reason === 'manual' || reason === 'command') {
@@ -42,13 +56,13 @@ export class RefreshManager implements vscode.Disposable {
 
   setVisible(visible: boolean): void {
     this.visible = visible;
-    this.schedulePoll();
+    this.scheduleNext();
     if (visible) this.request('visible');
   }
 
   /** (Re)starts the timers after a settings change. */
   start(): void {
-    this.schedulePoll();
+    this.scheduleNext();
     clearInterval(this.pingTimer);
     this.pingTimer = setInterval(() => void this.pingNow(), this.intervals.pingMs());
     void this.pingNow();
@@ -62,16 +76,26 @@ export class RefreshManager implements vscode.Disposable {
     }
   }
 
-  private schedulePoll(): void {
-    clearInterval(this.poll);
-    this.poll = undefined;
-    const every = this.visible ? this.intervals.refreshMs() : Math.max(HIDDEN_POLL_MS, this.intervals.refreshMs());
-    this.poll = setInterval(() => this.request('poll'), every);
+  /** Milliseconds until the next look, from what the last refresh found. */
+  nextDelayMs(): number {
+    const poll = !this.model.needsPolling
+      ? Math.max(SAFETY_POLL_MS, this.intervals.refreshMs())
+      : this.visible
+        ? this.intervals.refreshMs()
+        : Math.max(HIDDEN_POLL_MS, this.intervals.refreshMs());
+    const recheck = this.model.recheckInMs;
+    return recheck === undefined ? poll : Math.min(poll, Math.max(MIN_RECHECK_MS, recheck));
+  }
+
+  private scheduleNext(): void {
+    clearTimeout(this.next);
+    this.next = setTimeout(() => this.request('poll'), this.nextDelayMs());
   }
 
   dispose(): void {
+    this.refreshed.dispose();
     clearTimeout(this.debounce);
-    clearInterval(this.poll);
+    clearTimeout(this.next);
     clearInterval(this.pingTimer);
   }
 }

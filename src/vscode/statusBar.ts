@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isOrphanSession } from '../orphans/findOrphans';
 import type { AgentModel } from './agentModel';
 
 /** Agent count and runtime health; warning colour when any runtime is down. */
@@ -29,7 +30,8 @@ export class AgentStatusBar implements vscode.Disposable {
     for (const l of listings) {
       const ping = this.model.health(l.runtimeId);
       const state = l.error || ping?.ok === false ? '$(error) unreachable' : ping?.ok ? '$(check) healthy' : '$(sync) checking';
-      md.appendMarkdown(`- ${l.label} (${l.runtimeType}): ${state}, ${l.agents.length} agents\n`);
+      const count = l.agents.filter((a) => !isOrphanSession(a)).length;
+      md.appendMarkdown(`- ${l.label} (${l.runtimeType}): ${state}, ${count} agent${count === 1 ? '' : 's'}\n`);
     }
     md.appendMarkdown('\n*Click to check all runtimes again.*');
     md.supportThemeIcons = true;

@@ -2,15 +2,15 @@
 // like a user: the view, spawning from the command palette, attach, kill, the status bar.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES_DIR, fakeAgentCommand, waitForMessages, FAKE_AGENT_READY } from '../support/fakeAgent';
 import { startSshServer, type SshServer } from '../support/sshServer';
 import { FAKE_AGENT_IN_POD, fakeAgentImage } from '../integration/k8s/k8sHarness';
 import { startK8sTestServer, type K8sTestServer } from '../k8s-server/index.ts';
-import { repoRoot, startCodeServer, startWatchdog, type CodeServer } from './harness/codeServer.ts';
+import { repoRoot, startCodeServer, type CodeServer } from './harness/codeServer.ts';
+import { testScope } from './harness/testScope.ts';
 import { openWorkbench, type Workbench } from './harness/workbench.ts';
 
 const VSIX = join(repoRoot, 'dist', 'tmux-agents.vsix');
@@ -32,21 +32,12 @@ async function confirmModal(w: Workbench, button: string): Promise<void> {
 
 test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', async (t) => {
   assert.ok(existsSync(VSIX), `${VSIX} is missing: run \`npm run package\` first (npm test does).`);
-  const tmp = mkdtempSync(join(tmpdir(), 'e2e-tmux-agents-'));
-  const disarm = startWatchdog({ dirs: [tmp] });
+  // Cleanup registered as things start, run newest first even when a step fails.
+  const { tmp, onCleanup } = testScope(t, 'e2e-tmux-agents-');
   const socket = `ta-e2e-${process.pid}`;
   const sshSocket = `ta-e2e-ssh-${process.pid}`;
   const agentLog = join(tmp, 'agent.log');
-  // Cleanup registered as things start, run newest first even when a step fails.
-  const cleanups: (() => unknown)[] = [];
-  t.after(async () => {
-    for (const c of cleanups.reverse()) await c();
-  });
-  cleanups.push(() => {
-    disarm();
-    rmSync(tmp, { recursive: true, force: true });
-  });
-  cleanups.push(() => {
+  onCleanup(() => {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
     spawnSync('tmux', ['-L', sshSocket, 'kill-server']);
     const left = spawnSync('docker', ['ps', '-aq', '--filter', 'label=tmux-agents.runtime-id=e2e-docker'], { encoding: 'utf8' }).stdout.trim();
@@ -57,11 +48,11 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
   const workspaceFolder = join(tmp, 'my project');
   mkdirSync(workspaceFolder);
   const sshd: SshServer = await startSshServer();
-  cleanups.push(() => sshd.stop());
+  onCleanup(() => sshd.stop());
   const sshLabel = `ssh: ${sshd.user}@127.0.0.1`;
   const podImage = await fakeAgentImage();
   const k8s: K8sTestServer = await startK8sTestServer({ contextName: 'e2e-cluster' });
-  cleanups.push(() => k8s.stop());
+  onCleanup(() => k8s.stop());
   const server: CodeServer = await startCodeServer({
     vsixPath: VSIX,
     workspaceFolder,
@@ -109,9 +100,9 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
     },
     env: { FAKE_AGENT_LOG: agentLog },
   });
-  cleanups.push(() => server.stop());
+  onCleanup(() => server.stop());
   const w: Workbench = await openWorkbench(server.url);
-  cleanups.push(() => w.close());
+  onCleanup(() => w.close());
   t.diagnostic(`code-server ready in ${server.startupMs} ms, workbench in ${w.loadMs} ms`);
 
   await t.test('the activity-bar view shows the local runtime and the SSH host, healthy', async () => {
@@ -268,6 +259,10 @@ test('Tmux Agents in a real VS Code: view, spawn, attach, kill, status bar', asy
       message: 'e2e-waiter shown as working',
       timeout: 30_000,
     });
+    // Every agent left is local, so nothing is polled now: the change to waiting must come
+    // from tmux itself, through the extension's control-mode client on the agents' server.
+    const controlClients = spawnSync('tmux', ['-L', socket, 'list-clients', '-F', '#{client_control_mode}'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l === '1');
+    assert.equal(controlClients.length, 1, 'one control-mode client (the extension\'s watcher) on the local tmux server');
     await w.waitForNotification(/Agent e2e-waiter is waiting for you \(screen: permission prompt\)/, { timeout: 30_000 });
     // The notification and the tree render from the same refresh; the DOM may lag a frame.
     await w.waitFor(async () => (await w.treeRows('Agents')).find((r) => r.label === 'e2e-waiter' && /^waiting for input · claude/.test(r.description)), {

@@ -16,6 +16,7 @@ import { makeRow, notMeasured, type ProfileEntry, type Row } from '../results';
 import { single } from '../stats';
 import { Trace, profileOf, traced } from '../trace';
 import { depopulate, populate, type Population } from './population';
+import { runIdleCost } from './idleCost';
 import { runStatusRefresh } from './statusRefresh';
 
 const LIST_TARGET = { text: '≤ 30 ms', max: 30 };
@@ -112,7 +113,11 @@ export async function runListing(envs: BenchRuntime[], o: BenchOptions, baseline
         rows.push(makeRow({ section: 'list', scenario: `listAllAgents, ${count} per runtime (${sum} in all)`, runtime: envs.map((e) => e.name).join('+'), ours: all, warmup: o.warmup.list, target: count === maxCount ? LIST_TARGET : undefined }));
       }
 
-      if (count === maxCount && count > 0) rows.push(...(await runStatusRefresh(envs, manager, count, total, o.warmup.list)));
+      if (count === maxCount && count > 0) {
+        rows.push(...(await runStatusRefresh(envs, manager, count, total, o.warmup.list)));
+        log(`  measuring the idle cost with ${count} agents, pushed and polled`);
+        rows.push(...(await runIdleCost(envs, manager, (env) => pops.find((p) => p.env === env)?.handles ?? [], o.quick ? 10_000 : 30_000)));
+      }
     } finally {
       for (const p of pops) {
         const d = await depopulate(p);

@@ -1,9 +1,10 @@
 // Runs an argv as a child process on this machine: no shell, stdin optional, bounded.
 import { spawn } from 'node:child_process';
 import { TmuxAgentsError } from '../../core/errors';
-import { EXIT_NOT_FOUND, type CommandExecutor, type ExecOptions, type ExecResult } from '../../tmux/executor';
+import { StringDecoder } from 'node:string_decoder';
+import { EXIT_NOT_FOUND, appendTail, type CommandStream, type ExecOptions, type ExecResult, type StreamHandlers, type StreamingExecutor } from '../../tmux/executor';
 
-export class LocalProcessExecutor implements CommandExecutor {
+export class LocalProcessExecutor implements StreamingExecutor {
   readonly where = 'this machine';
 
   constructor(private readonly env: NodeJS.ProcessEnv = LocalProcessExecutor.cleanEnv()) {}
@@ -57,6 +58,34 @@ export class LocalProcessExecutor implements CommandExecutor {
       });
       child.stdin.on('error', () => undefined); // EPIPE when the command ignores stdin
       child.stdin.end(opts.input ?? undefined);
+    });
+  }
+
+  openStream(argv: readonly string[], handlers: StreamHandlers): Promise<CommandStream> {
+    const [file, ...args] = argv;
+    if (!file) return Promise.reject(new TmuxAgentsError('invalid-input', 'Empty command.'));
+    const child = spawn(file, args, { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const decoder = new StringDecoder('utf8');
+    let stderr = '';
+    let ended = false;
+    const end = (info: { exitCode?: number; error?: string }) => {
+      if (ended) return;
+      ended = true;
+      handlers.onEnd({ ...info, stderr });
+    };
+    child.stdout.on('data', (d: Buffer) => handlers.onStdout(decoder.write(d)));
+    child.stderr.on('data', (d: Buffer) => (stderr = appendTail(stderr, d.toString('utf8'))));
+    child.on('error', (e) => end({ error: `Could not run ${file} on ${this.where}: ${e.message}` }));
+    child.on('close', (code, signal) => end({ exitCode: code ?? (signal ? 128 : 1) }));
+    child.stdin.on('error', () => undefined); // EPIPE once the command has exited; onEnd reports it
+    return Promise.resolve({
+      write: (text) => {
+        if (!ended && child.stdin.writable) child.stdin.write(text);
+      },
+      close: () => {
+        child.stdin.end();
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      },
     });
   }
 }

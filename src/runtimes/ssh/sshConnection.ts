@@ -50,6 +50,9 @@ export class SshConnection implements Disposable {
   private readonly log: Logger;
   private readonly connectTimeoutMs: number;
   private opened = 0;
+  /** Long-lived channels (tmux control mode); outside the slots, which bound short execs. */
+  private readonly streams = new Set<ClientChannel>();
+  private streamsRefused: string | undefined;
 
   constructor(private readonly opts: SshConnectionOptions) {
     this.slots = new ChannelSlots(opts.maxChannels ?? 8);
@@ -81,6 +84,7 @@ export class SshConnection implements Disposable {
    */
   async openExec(command: string): Promise<ExecChannel> {
     let freshConnections = 0;
+    let settleRetries = 0;
     for (;;) {
       await this.slots.acquire();
       let client: Client;
@@ -107,9 +111,25 @@ export class SshConnection implements Disposable {
         const othersOpen = this.slots.inUse;
         // Past MaxSessions OpenSSH answers "open failed" (reason 2, connect failed); other
         // servers use 1 (prohibited) or 4 (resource shortage). With none of ours open it is real.
-        if ((err.reason === 1 || err.reason === 2 || err.reason === 4) && othersOpen > 0 && this.client === client) {
+        const refused = err.reason === 1 || err.reason === 2 || err.reason === 4;
+        // The host's MaxSessions leaves no room beside a live-updates channel: commands win.
+        if (refused && othersOpen === 0 && this.streams.size > 0 && this.client === client) {
+          this.streamsRefused = `${this.where} allows too few sessions per connection (sshd MaxSessions) to keep one open for live updates`;
+          this.log.warn(`${this.streamsRefused}; closing it, its agents are polled instead.`);
+          for (const s of this.streams) s.close();
+          this.streams.clear();
+          continue;
+        }
+        if (refused && othersOpen > 0 && this.client === client) {
           this.slots.lowerTo(othersOpen);
           this.log.debug(`${this.where} refused a channel with ${othersOpen} open; limiting to ${this.slots.max}.`);
+          continue;
+        }
+        // None of ours open, yet refused: sshd frees a session a moment after its channel
+        // closes, so a host with a MaxSessions this low refuses a command that follows
+        // another at once. A short wait, a few times, before calling it an error.
+        if (refused && othersOpen === 0 && settleRetries < 4 && this.client === client) {
+          await delay(25 * 2 ** settleRetries++, this.abort.signal).catch(() => undefined);
           continue;
         }
         if (freshConnections < 1 && (this.client !== client || CONNECTION_GONE.test(err.message))) {
@@ -120,6 +140,32 @@ export class SshConnection implements Disposable {
         throw new TmuxAgentsError('runtime-unreachable', `Could not open an SSH channel on ${this.where}: ${err.message}.`, 'Retry; if it persists, check the host (load, MaxSessions in sshd_config).', { cause: e });
       }
     }
+  }
+
+  /**
+   * A channel for a command that keeps running (tmux control mode). It takes no slot: the
+   * slots bound short commands, which must never wait behind it; if the host then refuses
+   * a command for want of sessions, these channels are closed and not opened again.
+   */
+  async openStream(command: string): Promise<ClientChannel> {
+    if (this.streamsRefused) throw new TmuxAgentsError('runtime-unreachable', `${this.streamsRefused}.`);
+    const client = await this.ready();
+    let channel: ClientChannel;
+    for (let settleRetries = 0; ; settleRetries++) {
+      try {
+        channel = await this.openChannel(client, command);
+        break;
+      } catch (e) {
+        const err = e as SshLibError;
+        const refused = err.reason === 1 || err.reason === 2 || err.reason === 4;
+        // As for commands: a session that just closed may not be free yet.
+        if (!refused || settleRetries >= 4 || this.disposed) throw new TmuxAgentsError('runtime-unreachable', `${this.where} refused a channel for live updates: ${err.message}.`, undefined, { cause: e });
+        await delay(25 * 2 ** settleRetries, this.abort.signal).catch(() => undefined);
+      }
+    }
+    this.streams.add(channel);
+    channel.once('close', () => this.streams.delete(channel));
+    return channel;
   }
 
   /** The live client, connecting (or joining a connect in progress) if there is none. */

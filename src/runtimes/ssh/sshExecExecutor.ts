@@ -4,12 +4,13 @@
 import { constants } from 'node:os';
 import { TmuxAgentsError } from '../../core/errors';
 import type { ClientChannel } from 'ssh2';
-import type { CommandExecutor, ExecOptions, ExecResult } from '../../tmux/executor';
+import { StringDecoder } from 'node:string_decoder';
+import { appendTail, type CommandStream, type ExecOptions, type ExecResult, type StreamHandlers, type StreamingExecutor } from '../../tmux/executor';
 import { shellJoin } from '../../tmux/shellQuote';
 import { connectionLostError } from './sshErrors';
 import type { SshConnection } from './sshConnection';
 
-export class SshExecExecutor implements CommandExecutor {
+export class SshExecExecutor implements StreamingExecutor {
   constructor(private readonly connection: SshConnection) {}
 
   get where(): string {
@@ -22,9 +23,7 @@ export class SshExecExecutor implements CommandExecutor {
    * not as a slow tmux command.
    */
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    if (argv.length === 0 || !argv[0]) throw new TmuxAgentsError('invalid-input', 'Empty command.');
-    if (argv.some((a) => a.includes('\0'))) throw new TmuxAgentsError('invalid-input', 'A command argument contains a NUL byte, which cannot cross SSH.');
-    const command = shellJoin(argv);
+    const command = commandLine(argv);
     const { channel, target, release } = await this.connection.openExec(command);
     return new Promise<ExecResult>((resolve, reject) => {
       const out: Buffer[] = [];
@@ -70,6 +69,46 @@ export class SshExecExecutor implements CommandExecutor {
       channel.end(opts.input ?? undefined);
     });
   }
+
+  /**
+   * Keeps one exec channel open for a long-running command (tmux control mode), beside the
+   * connection's slots for short commands (see SshConnection.openStream).
+   */
+  async openStream(argv: readonly string[], handlers: StreamHandlers): Promise<CommandStream> {
+    const command = commandLine(argv);
+    const channel = await this.connection.openStream(command);
+    const decoder = new StringDecoder('utf8');
+    let stderr = '';
+    let exitCode: number | undefined;
+    let open = true;
+    channel.on('data', (d: Buffer) => handlers.onStdout(decoder.write(d)));
+    channel.stderr.on('data', (d: Buffer) => (stderr = appendTail(stderr, d.toString('utf8'))));
+    channel.on('exit', (code: number | null) => {
+      if (typeof code === 'number') exitCode = code;
+    });
+    channel.on('error', () => undefined); // surfaces as the close below
+    channel.once('close', () => {
+      open = false;
+      handlers.onEnd(exitCode === undefined ? { stderr, error: `the SSH channel to ${this.where} closed` } : { exitCode, stderr });
+    });
+    return {
+      write: (text) => {
+        if (open) channel.write(text);
+      },
+      close: () => {
+        if (!open) return;
+        killRemote(channel);
+        channel.end();
+        channel.close();
+      },
+    };
+  }
+}
+
+function commandLine(argv: readonly string[]): string {
+  if (argv.length === 0 || !argv[0]) throw new TmuxAgentsError('invalid-input', 'Empty command.');
+  if (argv.some((a) => a.includes('\0'))) throw new TmuxAgentsError('invalid-input', 'A command argument contains a NUL byte, which cannot cross SSH.');
+  return shellJoin(argv);
 }
 
 /**

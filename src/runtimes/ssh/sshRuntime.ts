@@ -98,7 +98,8 @@ export class SshRuntime extends TmuxHostRuntime {
     return sshAttachArgv(this.hostOptions, tmuxAttachArgv, localUser === undefined ? undefined : () => localUser);
   }
 
-  dispose(): void {
+  override dispose(): void {
+    super.dispose();
     this.connection.dispose();
   }
 }

@@ -1,6 +1,9 @@
 // A runtime whose agents are sessions on one tmux server reached through an executor:
 // this machine (local) or a remote host (SSH). Agents are found by their session labels.
+import { settleWithin } from '../../core/async';
 import { TmuxAgentsError } from '../../core/errors';
+import { toDisposable, type Event } from '../../core/lifecycle';
+import type { Logger } from '../../core/log';
 import { sessionNameFor, validateAgentId, validateSessionName } from '../../core/ids';
 import { ProviderCatalog } from '../../core/providers';
 import type { AgentConfig, AgentHandle, AgentInfo, AgentRuntime, AttachCommand } from '../../core/types';
@@ -9,6 +12,10 @@ import type { CommandExecutor } from '../../tmux/executor';
 import { SESSION_FIELDS, labelOptions, parseSessionRow } from '../../tmux/sessionLabels';
 import { TmuxService } from '../../tmux/tmuxService';
 import { sessionTarget } from '../../tmux/tmuxCommands';
+import { TmuxChangeWatcher } from '../../tmux/tmuxChangeWatcher';
+import { STATUS_WATCH_FORMATS } from '../../status/watchFormats';
+
+const WATCHER_WAIT_MS = 1_500;
 
 export interface TmuxHostRuntimeOptions {
   id: string;
@@ -22,6 +29,9 @@ export interface TmuxHostRuntimeOptions {
   utf8?: boolean;
   /** See TmuxServiceOptions.configFile. */
   tmuxConfigFile?: string;
+  /** See TmuxChangeWatcherOptions.activityThrottleMs. */
+  activityThrottleMs?: number;
+  logger?: Logger;
 }
 
 export abstract class TmuxHostRuntime implements AgentRuntime {
@@ -31,6 +41,8 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
   protected readonly tmux: TmuxService;
   protected readonly providers: ProviderCatalog;
   protected readonly readyTimeoutMs: number;
+  private readonly watcher: TmuxChangeWatcher;
+  private listeners = 0;
 
   constructor(protected readonly opts: TmuxHostRuntimeOptions) {
     this.id = opts.id;
@@ -38,6 +50,26 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
     this.tmux = new TmuxService(opts.executor, { socketName: opts.socketName, timeoutMs: opts.commandTimeoutMs, utf8: opts.utf8, configFile: opts.tmuxConfigFile });
     this.providers = opts.providers ?? new ProviderCatalog();
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
+    this.watcher = new TmuxChangeWatcher({ tmux: this.tmux, formats: STATUS_WATCH_FORMATS, activityThrottleMs: opts.activityThrottleMs, logger: opts.logger });
+  }
+
+  /**
+   * Fires when sessions come or go, a pane dies, a hook reports or output appears (at most
+   * every couple of seconds), pushed by tmux itself (see TmuxChangeWatcher). The control
+   * client is attached by the first listing that finds an agent while someone listens.
+   */
+  readonly onDidChangeAgents: Event<void> = (listener) => {
+    const sub = this.watcher.onDidChange(() => listener());
+    this.listeners++;
+    return toDisposable(() => {
+      sub.dispose();
+      this.listeners--;
+    });
+  };
+
+  /** True while tmux pushes every change of this runtime's agents: polling them is not needed. */
+  isLive(): boolean {
+    return this.watcher.isLive;
   }
 
   /** Runs commands where the agents' tmux server (and their working directories) live: git for worktrees uses it. */
@@ -120,6 +152,9 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
         workingDirectory: s.labels.cwd,
       });
     }
+    // The first listing waits briefly for the watcher, so the refresh it serves knows
+    // whether polling is needed; a slow attach goes on in the background.
+    if (this.listeners > 0 && out.length > 0) await settleWithin(this.watcher.ensureAttached(out.map((a) => a.handle.sessionName)), WATCHER_WAIT_MS);
     return out;
   }
 
@@ -141,5 +176,9 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
     if (handle.runtimeId !== this.id) {
       throw new TmuxAgentsError('invalid-input', `Agent ${handle.agentId} belongs to runtime "${handle.runtimeId}", not "${this.id}".`);
     }
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
   }
 }

@@ -37,3 +37,8 @@ test('containers and pods without their session, and worktrees of agents no runt
 test('a runtime that could not be listed may hold the agent: no worktree is called an orphan then', () => {
   assert.deepEqual(findOrphans([listing('local', []), listing('ssh', [], 'connect ECONNREFUSED')], [wt('far')]), []);
 });
+
+test('a worktree an agent of another id works in (adopted under a new id) is in use, not an orphan', () => {
+  const adopted = agent('renamed', 'working', 'local', { workingDirectory: '/r/.tmux-agents/worktrees/old-id/' });
+  assert.deepEqual(findOrphans([listing('local', [adopted])], [wt('old-id'), wt('other')]), [{ kind: 'worktree', worktree: wt('other') }]);
+});

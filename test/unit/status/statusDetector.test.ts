@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildScreenRules } from '../../../src/status/screenRules';
-import { detectStatus, formatAgo, hookFreshness, type DetectInput } from '../../../src/status/statusDetector';
+import { detectStatus, formatAgo, hookFreshness, reasonWithoutAges, type DetectInput } from '../../../src/status/statusDetector';
 
 const NOW = 1_795_600_000;
 const screen = (p: string) => readFileSync(resolve(import.meta.dirname, '../../fixtures/screens', p), 'utf8');
@@ -155,4 +155,38 @@ describe('options', () => {
   test('formatAgo', () => {
     assert.deepEqual([0, 12, 59.6, 60, 179, 3599, 3600, 7200, 172_800].map(formatAgo), ['0s', '12s', '1m', '1m', '2m', '59m', '1h', '2h', '2d']);
   });
+});
+
+describe('when a status lapses by time alone (expiresInSec)', () => {
+  test('output-based working lapses when the output is workingWithinSec old', () => {
+    const d = detectStatus({ provider: 'custom', now: NOW, startedAt: NOW - 3600, pane: { dead: false, activityAt: NOW - 2 } });
+    assert.equal(d.status, 'working');
+    assert.equal(d.expiresInSec, 3);
+  });
+  test('a working hook lapses workingQuietSec after the later of the hook and the output', () => {
+    const d = detectStatus(claude('claude/working.txt', { pane: { dead: false, activityAt: NOW - 1 }, hook: { state: 'working', at: NOW - 4, event: 'UserPromptSubmit' } }));
+    assert.equal(d.status, 'working');
+    assert.equal(d.signal, 'hook');
+    assert.equal(d.expiresInSec, 9);
+  });
+  test('starting lapses at the end of the grace; waiting, idle, exited and running do not lapse', () => {
+    const starting = detectStatus({ provider: 'custom', now: NOW, startedAt: NOW - 10, pane: { dead: false, activityAt: NOW - 10 } });
+    assert.equal(starting.status, 'starting');
+    assert.equal(starting.expiresInSec, 20);
+    const waiting = detectStatus(claude('claude/idle.txt', { hook: { state: 'waiting', at: NOW - 30, event: 'Notification' }, pane: { dead: false, activityAt: NOW - 31 } }));
+    const idle = detectStatus(claude('claude/idle.txt'));
+    const exited = detectStatus({ provider: 'custom', now: NOW, pane: { dead: true, deadStatus: 0 } });
+    const running = detectStatus({ provider: 'custom', now: NOW, startedAt: NOW - 3600, pane: { dead: false, activityAt: NOW - 60 } });
+    assert.deepEqual(
+      [waiting, idle, exited, running].map((d) => [d.status, d.expiresInSec]),
+      [['waiting', undefined], ['idle', undefined], ['exited', undefined], ['running', undefined]],
+    );
+  });
+});
+
+test('reasonWithoutAges: reasons that differ only by time passing compare equal', () => {
+  assert.equal(reasonWithoutAges('output 3s ago'), reasonWithoutAges('output 12s ago'));
+  assert.equal(reasonWithoutAges('Claude Code Notification hook 2m ago'), 'Claude Code Notification hook # ago');
+  assert.notEqual(reasonWithoutAges('pane exited with status 3'), reasonWithoutAges('pane exited with status 4'));
+  assert.equal(reasonWithoutAges('screen: permission prompt'), 'screen: permission prompt');
 });

@@ -107,6 +107,24 @@ describe('StatusService', () => {
     svc.dispose();
   });
 
+  test('recheckInMs: the soonest time a shown status lapses by itself, plus a second; none when nothing lapses', async () => {
+    const server = new FakeTmuxServer();
+    server.panes.set('ta-a', { activity: server.now - 100, screen: screen('claude/idle.txt') });
+    server.panes.set('ta-b', { activity: server.now - 100, screen: 'custom\n' });
+    const svc = new StatusService();
+    const list = [listing([agent('a'), agent('b', 'custom')])];
+    const quiet = await svc.refine(list, () => server.tmux);
+    assert.deepEqual(statuses(quiet.listings), { a: 'idle: screen: input prompt', b: 'running: no output for 1m' });
+    assert.equal(quiet.recheckInMs, undefined);
+
+    // b printed 2 s ago: output-based "working" lapses at 5 s, so look again in 3 + 1 s.
+    server.panes.set('ta-b', { activity: server.now - 2, screen: 'custom\n' });
+    const busy = await svc.refine(list, () => server.tmux);
+    assert.equal(busy.listings[0]!.agents[1]!.status, 'working');
+    assert.equal(busy.recheckInMs, 4000);
+    svc.dispose();
+  });
+
   test('a pane is captured again only when its output changed', async () => {
     const server = new FakeTmuxServer();
     server.panes.set('ta-a', { activity: server.now - 100, screen: screen('claude/idle.txt') });

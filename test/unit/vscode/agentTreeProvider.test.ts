@@ -73,3 +73,16 @@ test('model changes refresh the whole tree; dispose unsubscribes', () => {
   tree.dispose();
   assert.equal(model.listenerCount, 0);
 });
+
+test('a runtime node says whether its agents are pushed by tmux or polled', () => {
+  const { model, tree } = setup();
+  model.listings = [
+    { runtimeId: 'local', runtimeType: 'local', label: 'Local', agents: [agent('a', 'working')], live: true },
+    { runtimeId: 'dock', runtimeType: 'docker', label: 'Docker', agents: [agent('b', 'working', { runtimeId: 'dock' })], live: false },
+    { runtimeId: 'box', runtimeType: 'ssh', label: 'ssh: box', agents: [] },
+  ];
+  const tips = tree.getChildren().map((r) => (tree.getTreeItem(r).tooltip as { value: string }).value);
+  assert.match(tips[0]!, /- Updates: pushed by tmux as they happen/);
+  assert.match(tips[1]!, /- Updates: polled \(this runtime cannot push them\)/);
+  assert.doesNotMatch(tips[2]!, /Updates:/);
+});

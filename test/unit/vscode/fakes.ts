@@ -1,6 +1,6 @@
 import type { PingResult, RuntimeListing } from '../../../src/core/runtimeManager';
 import type { AgentInfo, AgentStatus } from '../../../src/core/types';
-import type { Orphan } from '../../../src/orphans/findOrphans';
+import { isOrphanSession, type Orphan } from '../../../src/orphans/findOrphans';
 
 export function agent(id: string, status: AgentStatus, opts: Partial<AgentInfo> & { runtimeId?: string } = {}): AgentInfo {
   const runtimeId = opts.runtimeId ?? 'local';
@@ -30,7 +30,7 @@ export class FakeModel {
     return this.healthMap.get(id);
   }
   get allAgents() {
-    return this.listings.flatMap((l) => l.agents);
+    return this.listings.flatMap((l) => l.agents.filter((a) => !isOrphanSession(a)));
   }
   get listenerCount() {
     return this.listeners.size;

@@ -39,3 +39,14 @@ test('warning colour and count when a runtime is down; tooltip lists each runtim
   assert.match(tip, /Local \(local\): \$\(check\) healthy/);
   assert.match(tip, /Docker \(docker\): \$\(error\) unreachable/);
 });
+
+test('a container without its session is an orphan, not an agent: neither the count nor the tooltip has it', () => {
+  const model = new FakeModel();
+  new AgentStatusBar(model as unknown as AgentModel);
+  const item = stub.statusBarItems[0]!;
+  const lost = agent('lost', 'failed', { runtimeId: 'dock', sessionMissing: true });
+  model.listings = [{ runtimeId: 'dock', runtimeType: 'docker', label: 'Docker', agents: [lost, agent('ok', 'working', { runtimeId: 'dock' })] }];
+  model.fire();
+  assert.equal(item.text, '$(terminal) 1 agent');
+  assert.match((item.tooltip as { value: string }).value, /Docker \(docker\): \$\(sync\) checking, 1 agent\n/);
+});
