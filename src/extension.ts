@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     view.onDidChangeVisibility((e) => refresh.setVisible(e.visible)),
-    manager.onDidChangeAgents(() => refresh.request('runtime-event')),
+    manager.onDidChangeAgents((e) => refresh.request('runtime-event', e.runtimeId)),
     manager.onDidChangeRuntimes(() => refresh.request('config')),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
       model.rescanWorktrees();

@@ -37,6 +37,16 @@ export interface RefineResult {
   stats: RefineStats;
   /** When some agent's status lapses by time alone (see Detection.expiresInSec); undefined if none does. */
   recheckInMs?: number;
+  /** The same, per runtime id (runtimes with nothing lapsing are absent). */
+  recheckInMsByRuntime: Map<string, number>;
+}
+
+export interface RefineOptions {
+  /**
+   * The listings are every runtime's (default). A partial refine (one runtime pushed a
+   * change) keeps the state of agents of runtimes it was not given.
+   */
+  complete?: boolean;
 }
 
 export interface StatusServiceOptions {
@@ -101,7 +111,7 @@ export class StatusService extends DisposableBase {
     this.rules = rules;
   }
 
-  async refine(listings: readonly RuntimeListing[], getTmux: (handle: AgentHandle) => TmuxService): Promise<RefineResult> {
+  async refine(listings: readonly RuntimeListing[], getTmux: (handle: AgentHandle) => TmuxService, opts: RefineOptions = {}): Promise<RefineResult> {
     const stats: RefineStats = { probes: 0, captures: 0, probed: 0 };
     const out: RuntimeListing[] = listings.map((l) => ({ ...l, agents: [...l.agents] }));
     const results = new Map<string, Detection>();
@@ -153,11 +163,17 @@ export class StatusService extends DisposableBase {
         return { ...agent, status: d.status, statusReason: d.reason };
       });
     });
-    this.forgetMissing(listings, seen);
+    this.forgetMissing(listings, seen, opts.complete ?? true);
 
     for (const k of Object.keys(stats) as Array<keyof RefineStats>) this.totals[k] += stats[k];
     for (const t of transitions) this._onDidTransition.fire(t);
-    return { listings: out, transitions, stats, recheckInMs: recheckInMs(results.values()) };
+    const byRuntime = new Map<string, number>();
+    for (const [key, d] of results) {
+      const ms = recheckInMs([d]);
+      const runtimeId = key.slice(0, key.indexOf('\u0000'));
+      if (ms !== undefined) byRuntime.set(runtimeId, Math.min(byRuntime.get(runtimeId) ?? Infinity, ms));
+    }
+    return { listings: out, transitions, stats, recheckInMs: recheckInMs(results.values()), recheckInMsByRuntime: byRuntime };
   }
 
   private async probe(tmux: TmuxService, sessions: string[], stats: RefineStats): Promise<ProbeLine[]> {
@@ -229,12 +245,18 @@ export class StatusService extends DisposableBase {
     return { handle: agent.handle, provider: agent.provider, from: before, to: d.status, reason: d.reason };
   }
 
-  /** Drops state of agents that are gone; a runtime whose listing failed keeps its agents' state. */
-  private forgetMissing(listings: readonly RuntimeListing[], seen: Set<string>): void {
+  /**
+   * Drops state of agents that are gone; a runtime whose listing failed keeps its agents'
+   * state, and so does every runtime a partial refine was not given.
+   */
+  private forgetMissing(listings: readonly RuntimeListing[], seen: Set<string>, complete: boolean): void {
     const failed = new Set(listings.filter((l) => l.error).map((l) => l.runtimeId));
+    const given = new Set(listings.map((l) => l.runtimeId));
     for (const map of [this.lastKnown, this.screens] as Array<Map<string, unknown>>) {
       for (const key of [...map.keys()]) {
-        if (!seen.has(key) && !failed.has(key.slice(0, key.indexOf('\u0000')))) map.delete(key);
+        const runtimeId = key.slice(0, key.indexOf('\u0000'));
+        if (seen.has(key) || failed.has(runtimeId) || (!complete && !given.has(runtimeId))) continue;
+        map.delete(key);
       }
     }
   }

@@ -32,15 +32,18 @@ export class AgentModel implements vscode.Disposable {
   private worktrees: AgentWorktreeRow[] = [];
   private worktreesScannedAt: number | undefined;
   private refreshing: Promise<void> | undefined;
-  private refreshAgain = false;
+  private pending: Set<string> | 'all' | undefined;
+  /** When each runtime was last listed, and when a status it showed lapses by time alone. */
+  private readonly listedAt = new Map<string, number>();
+  private readonly recheckAt = new Map<string, number>();
+  private _lastFullRefreshAt = 0;
   private pinging: Promise<PingResult[]> | undefined;
   private readonly _onDidChange = new vscode.EventEmitter<void>();
   readonly onDidChange = this._onDidChange.event;
   private readonly _onDidRefresh = new vscode.EventEmitter<void>();
   /** After every refresh, changed or not: the refresh manager plans the next one then. */
   readonly onDidRefresh = this._onDidRefresh.event;
-  private _needsPolling = true;
-  private _recheckInMs: number | undefined;
+
   private lastViewKey = '';
   private lastFiredAt = 0;
 
@@ -63,16 +66,21 @@ export class AgentModel implements vscode.Disposable {
   }
 
   /**
-   * Some listed agents are on a runtime that does not push their changes (containers,
-   * pods, a tmux too old for control-mode subscriptions), or a listing failed.
+   * What the refresh manager plans with, per registered runtime: when it was last listed,
+   * whether it must be polled (it has agents but does not push their changes: containers,
+   * pods, a tmux too old for control mode; or its listing failed), and when a status it
+   * shows lapses by time alone.
    */
-  get needsPolling(): boolean {
-    return this._needsPolling;
-  }
-
-  /** When a status shown now lapses by time alone; undefined if none does. */
-  get recheckInMs(): number | undefined {
-    return this._recheckInMs;
+  schedule(): { lastFullRefreshAt: number; runtimes: Array<{ id: string; listedAt: number; needsPolling: boolean; recheckAt?: number }> } {
+    return {
+      lastFullRefreshAt: this._lastFullRefreshAt,
+      runtimes: this._listings.map((l) => ({
+        id: l.runtimeId,
+        listedAt: this.listedAt.get(l.runtimeId) ?? 0,
+        needsPolling: l.error !== undefined || (l.agents.length > 0 && !l.live),
+        recheckAt: this.recheckAt.get(l.runtimeId),
+      })),
+    };
   }
 
   get listings(): readonly RuntimeListing[] {
@@ -92,43 +100,70 @@ export class AgentModel implements vscode.Disposable {
     return this._listings.find((l) => l.runtimeId === runtimeId)?.agents.find((a) => a.handle.agentId === agentId);
   }
 
-  /** Re-lists every runtime; calls during a refresh coalesce into one more refresh. */
-  refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
+  /**
+   * Re-lists the runtimes in `scope` (all when omitted), keeping the others' last listing:
+   * a push from one runtime does not re-list fifty containers of another. Calls during a
+   * refresh coalesce into one more refresh of everything they asked for.
+   */
+  refresh(scope?: Iterable<string>): Promise<void> {
+    if (scope === undefined) this.pending = 'all';
+    else if (this.pending !== 'all') {
+      const ids = this.pending ?? new Set<string>();
+      for (const id of scope) ids.add(id);
+      this.pending = ids;
     }
+    if (this.refreshing) return this.refreshing;
     this.refreshing = (async () => {
       try {
-        do {
-          this.refreshAgain = false;
-          // Runtimes say what they know (alive, exited, container state); the status service
-          // refines live agents from hooks, screen and activity, capturing only changed panes.
-          const listings = await this.manager.listAllAgents();
-          const refined = await this.status.refine(listings, (h) => this.manager.getTmux(h));
-          this._listings = refined.listings;
-          this._recheckInMs = refined.recheckInMs;
-          this._needsPolling = listings.some((l) => l.error !== undefined || (l.agents.length > 0 && !l.live));
-          await this.scanWorktreesIfDue();
-          this._orphans = findOrphans(this._listings, this.worktrees);
-          // Drop runtimes that are no longer registered.
-          const ids = new Set(this._listings.map((l) => l.runtimeId));
-          for (const id of [...this._health.keys()]) if (!ids.has(id)) this._health.delete(id);
-          const key = viewKey(this._listings, this._orphans);
-          if (key !== this.lastViewKey || Date.now() - this.lastFiredAt >= AGE_RENDER_MS) {
-            this.lastViewKey = key;
-            this.fire();
-          }
-        } while (this.refreshAgain);
-      } catch (e) {
-        this._needsPolling = true;
-        this.log.error(`Refreshing agents failed: ${errorMessage(e)}`);
+        while (this.pending) {
+          const next = this.pending;
+          this.pending = undefined;
+          await this.refreshOnce(next === 'all' ? undefined : next);
+        }
       } finally {
         this.refreshing = undefined;
         this._onDidRefresh.fire();
       }
     })();
     return this.refreshing;
+  }
+
+  private async refreshOnce(scope: ReadonlySet<string> | undefined): Promise<void> {
+    try {
+      const ids = this.manager.list().map((r) => r.id);
+      // A runtime never listed yet (just registered) is always in scope.
+      const targets = ids.filter((id) => !scope || scope.has(id) || !this.listedAt.has(id));
+      const complete = targets.length === ids.length;
+      // Runtimes say what they know (alive, exited, container state); the status service
+      // refines live agents from hooks, screen and activity, capturing only changed panes.
+      const fresh = await Promise.all(targets.map((id) => this.manager.listAgents(id)));
+      const refined = await this.status.refine(fresh, (h) => this.manager.getTmux(h), { complete });
+      const byId = new Map(this._listings.map((l) => [l.runtimeId, l]));
+      for (const l of refined.listings) byId.set(l.runtimeId, l);
+      this._listings = ids.map((id) => byId.get(id)).filter((l): l is RuntimeListing => l !== undefined);
+      const now = Date.now();
+      for (const id of targets) {
+        this.listedAt.set(id, now);
+        const recheck = refined.recheckInMsByRuntime.get(id);
+        if (recheck === undefined) this.recheckAt.delete(id);
+        else this.recheckAt.set(id, now + recheck);
+      }
+      if (complete) this._lastFullRefreshAt = now;
+      // Drop runtimes that are no longer registered.
+      const registered = new Set(ids);
+      for (const map of [this._health, this.listedAt, this.recheckAt] as Array<Map<string, unknown>>) {
+        for (const id of [...map.keys()]) if (!registered.has(id)) map.delete(id);
+      }
+      await this.scanWorktreesIfDue();
+      this._orphans = findOrphans(this._listings, this.worktrees);
+      const key = viewKey(this._listings, this._orphans);
+      if (key !== this.lastViewKey || Date.now() - this.lastFiredAt >= AGE_RENDER_MS) {
+        this.lastViewKey = key;
+        this.fire();
+      }
+    } catch (e) {
+      this.log.error(`Refreshing agents failed: ${errorMessage(e)}`);
+    }
   }
 
   private async scanWorktreesIfDue(): Promise<void> {

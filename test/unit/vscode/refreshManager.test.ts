@@ -5,15 +5,23 @@ import { nullLogger } from '../../../src/core/log';
 import type { AgentModel } from '../../../src/vscode/agentModel';
 import { RefreshManager, SAFETY_POLL_MS } from '../../../src/vscode/refreshManager';
 
-/** What RefreshManager reads of the model; refresh() completes at once and fires onDidRefresh. */
+type RuntimeSchedule = { id: string; listedAt: number; needsPolling: boolean; recheckAt?: number };
+
+/** What RefreshManager reads of the model: its schedule, and refresh(scope), recorded. */
 class FakeModel {
-  needsPolling = true;
-  recheckInMs: number | undefined;
-  refreshes = 0;
+  lastFullRefreshAt = 0;
+  runtimes: RuntimeSchedule[] = [];
+  scopes: Array<string[] | 'all'> = [];
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidRefresh = this.emitter.event;
-  refresh(): Promise<void> {
-    this.refreshes++;
+  schedule() {
+    return { lastFullRefreshAt: this.lastFullRefreshAt, runtimes: this.runtimes };
+  }
+  refresh(scope?: Iterable<string>): Promise<void> {
+    const now = Date.now();
+    this.scopes.push(scope ? [...scope].sort() : 'all');
+    if (!scope) this.lastFullRefreshAt = now;
+    for (const r of this.runtimes) if (!scope || [...scope].includes(r.id)) r.listedAt = now;
     this.emitter.fire();
     return Promise.resolve();
   }
@@ -24,10 +32,12 @@ class FakeModel {
 
 let model: FakeModel;
 let manager: RefreshManager;
+const NOW = 1_000_000;
 
 beforeEach(() => {
-  mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: NOW });
   model = new FakeModel();
+  model.lastFullRefreshAt = NOW;
   manager = new RefreshManager(model as unknown as AgentModel, nullLogger, { refreshMs: () => 5_000, pingMs: () => 30_000 });
 });
 afterEach(() => {
@@ -35,45 +45,79 @@ afterEach(() => {
   mock.timers.reset();
 });
 
-test('polls at the refresh interval while some listed agents cannot be pushed, slower when hidden', () => {
+test('a runtime whose agents cannot be pushed is polled alone at the refresh interval, slower when hidden', () => {
+  model.runtimes = [
+    { id: 'local', listedAt: NOW, needsPolling: false },
+    { id: 'docker', listedAt: NOW, needsPolling: true },
+  ];
   manager.setVisible(true);
-  assert.equal(manager.nextDelayMs(), 5_000);
+  assert.deepEqual(manager.plan(NOW), { delayMs: 5_000, scope: ['docker'] });
   manager.setVisible(false);
-  assert.equal(manager.nextDelayMs(), 10_000);
+  assert.deepEqual(manager.plan(NOW), { delayMs: 10_000, scope: ['docker'] });
 });
 
-test('when every listed agent is pushed, only the safety poll is left, visible or not', () => {
-  model.needsPolling = false;
+test('with every runtime pushed, only the safety re-list of everything is left, visible or not', () => {
+  model.runtimes = [{ id: 'local', listedAt: NOW, needsPolling: false }];
   manager.setVisible(true);
-  assert.equal(manager.nextDelayMs(), SAFETY_POLL_MS);
+  assert.deepEqual(manager.plan(NOW), { delayMs: SAFETY_POLL_MS, scope: undefined });
   manager.setVisible(false);
-  assert.equal(manager.nextDelayMs(), SAFETY_POLL_MS);
+  assert.deepEqual(manager.plan(NOW), { delayMs: SAFETY_POLL_MS, scope: undefined });
 });
 
-test('a status that lapses by time is looked at then, never sooner than half a second', () => {
-  model.needsPolling = false;
-  model.recheckInMs = 4_000;
-  assert.equal(manager.nextDelayMs(), 4_000);
-  model.recheckInMs = 10;
-  assert.equal(manager.nextDelayMs(), 500);
-  model.needsPolling = true;
-  model.recheckInMs = 20_000;
-  manager.setVisible(true);
-  assert.equal(manager.nextDelayMs(), 5_000);
+test('a status that lapses by time is looked at then, for its runtime; never sooner than half a second', () => {
+  model.runtimes = [
+    { id: 'local', listedAt: NOW, needsPolling: false, recheckAt: NOW + 4_000 },
+    { id: 'ssh', listedAt: NOW, needsPolling: false },
+  ];
+  assert.deepEqual(manager.plan(NOW), { delayMs: 4_000, scope: ['local'] });
+  model.runtimes[0]!.recheckAt = NOW + 10;
+  assert.deepEqual(manager.plan(NOW), { delayMs: 500, scope: ['local'] });
 });
 
-test('the next look is planned after each refresh, so a pushed refresh postpones the poll', () => {
-  model.needsPolling = false;
-  manager.setVisible(false);
+test('looks due together are batched', () => {
+  manager.setVisible(true);
+  model.runtimes = [
+    { id: 'docker', listedAt: NOW, needsPolling: true },
+    { id: 'local', listedAt: NOW, needsPolling: false, recheckAt: NOW + 5_100 },
+  ];
+  assert.deepEqual(manager.plan(NOW), { delayMs: 5_000, scope: ['docker', 'local'] });
+});
+
+test('a push re-lists only its runtime; pushes from two runtimes within the debounce re-list both', () => {
+  model.runtimes = [
+    { id: 'local', listedAt: NOW, needsPolling: false },
+    { id: 'ssh', listedAt: NOW, needsPolling: false },
+    { id: 'docker', listedAt: NOW, needsPolling: false },
+  ];
+  manager.request('runtime-event', 'ssh');
+  manager.request('runtime-event', 'local');
+  mock.timers.tick(200);
+  assert.deepEqual(model.scopes, [['local', 'ssh']]);
+  manager.request('visible');
+  mock.timers.tick(200);
+  assert.deepEqual(model.scopes, [['local', 'ssh'], 'all']);
+});
+
+test('the next look is planned after each refresh: polls go to the polled runtime, the safety net to all', () => {
+  model.runtimes = [
+    { id: 'local', listedAt: NOW, needsPolling: false },
+    { id: 'docker', listedAt: NOW, needsPolling: true },
+  ];
+  manager.setVisible(true);
   manager.start();
-  const before = model.refreshes;
-  mock.timers.tick(SAFETY_POLL_MS - 1_000);
-  manager.request('runtime-event');
-  mock.timers.tick(200); // debounce
-  assert.equal(model.refreshes, before + 1, 'the pushed change refreshed');
-  mock.timers.tick(SAFETY_POLL_MS - 300);
-  assert.equal(model.refreshes, before + 1, 'no poll a minute after the start: the refresh moved it');
-  mock.timers.tick(300);
-  mock.timers.tick(200); // the poll's debounce
-  assert.equal(model.refreshes, before + 2, 'the safety poll, a minute after the last refresh');
+  mock.timers.tick(200); // showing the view re-lists everything (debounced)
+  assert.deepEqual(model.scopes, ['all']);
+  mock.timers.tick(5_000);
+  assert.deepEqual(model.scopes, ['all', ['docker']]);
+  mock.timers.tick(5_000);
+  assert.deepEqual(model.scopes, ['all', ['docker'], ['docker']]);
+  // The docker agents go: the poll planned for docker finds nothing due and is dropped, and
+  // nothing is re-listed until the safety re-list, a minute after the last full one.
+  model.runtimes[1]!.needsPolling = false;
+  mock.timers.tick(5_000);
+  assert.equal(model.scopes.length, 3);
+  mock.timers.tick(SAFETY_POLL_MS - 15_000 - 1);
+  assert.equal(model.scopes.length, 3);
+  mock.timers.tick(1);
+  assert.deepEqual(model.scopes.at(-1), 'all');
 });
