@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
     providers = makeProviders();
     const seen = new Set<string>();
     for (const spec of config.runtimeSpecs()) {
-      const runtime = createRuntime(spec, { providers, logger, readyTimeoutMs: config.readyTimeoutMs() });
+      const runtime = createRuntime(spec, { providers, logger, readyTimeoutMs: config.readyTimeoutMs(), liveUpdates: config.liveUpdates() });
       if (seen.has(runtime.id)) {
         logger.warn(`Runtime id "${runtime.id}" appears twice in settings; the second entry is ignored.`);
         continue;

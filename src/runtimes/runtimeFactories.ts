@@ -15,6 +15,8 @@ export interface RuntimeFactoryContext {
   providers: ProviderCatalog;
   logger: Logger;
   readyTimeoutMs: number;
+  /** tmux control-mode watchers for tmux-host runtimes (default on). */
+  liveUpdates?: boolean;
 }
 
 export interface RuntimeFactory {
@@ -39,6 +41,7 @@ registerRuntimeFactory({
       providers: ctx.providers,
       readyTimeoutMs: ctx.readyTimeoutMs,
       logger: ctx.logger,
+      liveUpdates: ctx.liveUpdates,
     }),
 });
 

@@ -1,9 +1,12 @@
 // Starting an agent CLI inside a tmux session, the same way in every runtime: session with
 // a placeholder, labels and remain-on-exit set before the CLI runs, then the CLI, then a
-// bounded wait for it to be ready, then the task pasted and submitted.
+// bounded wait for it to be ready, then the task pasted and submitted. Steps that need no
+// answer in between share one tmux invocation (`;`): each invocation is a round trip,
+// 50 ms into a container and more over SSH, so a spawn makes about five, not ten.
 import { pollUntil } from '../core/async';
 import { TmuxAgentsError, errorMessage } from '../core/errors';
 import type { AgentLaunch } from '../core/providers';
+import { SEP, newSessionArgs, respawnPaneArgs, setOptionsArgs } from './tmuxCommands';
 import type { TmuxService } from './tmuxService';
 
 export interface LaunchSpec {
@@ -27,18 +30,24 @@ export function lastLines(text: string, n: number): string {
 
 export async function launchAgentSession(tmux: TmuxService, spec: LaunchSpec): Promise<void> {
   const { sessionName } = spec;
-  // `cat` holds the pane until the real command replaces it, so options are in place first.
-  await tmux.newSession({ name: sessionName, cwd: spec.cwd, width: PANE_WIDTH, height: PANE_HEIGHT, command: ['cat'] });
   try {
-    await tmux.setOptions(sessionName, spec.labels, { 'remain-on-exit': 'on' });
-    await tmux.respawnPane(sessionName, spec.launch.argv, { cwd: spec.cwd, env: spec.launch.env });
+    // `cat` holds the pane until the real command replaces it, so options are in place
+    // first; tmux runs the chain in order and stops at the first command that fails.
+    await tmux.run([
+      ...newSessionArgs({ name: sessionName, cwd: spec.cwd, width: PANE_WIDTH, height: PANE_HEIGHT, command: ['cat'] }),
+      SEP,
+      ...setOptionsArgs(sessionName, spec.labels, { 'remain-on-exit': 'on' }),
+      SEP,
+      ...respawnPaneArgs(sessionName, spec.launch.argv, { cwd: spec.cwd, env: spec.launch.env }),
+    ]);
     await waitUntilReady(tmux, sessionName, spec.launch.readyPattern, spec.readyTimeoutMs, spec.signal, {
       pattern: spec.launch.blockedPattern,
       onBlocked: spec.launch.onBlocked,
     });
     if (spec.task) await deliverTask(tmux, sessionName, spec.task);
   } catch (e) {
-    await tmux.killSession(sessionName).catch(() => undefined);
+    // A session of that name that existed before is not ours to remove.
+    if (!/duplicate session/.test(errorMessage(e))) await tmux.killSession(sessionName).catch(() => undefined);
     throw e;
   }
 }
@@ -70,8 +79,8 @@ export async function waitUntilReady(
     async () => {
       signal?.throwIfAborted();
       if (Date.now() > deadline) return false;
-      const state = await tmux.paneState(session);
-      last = await tmux.capturePane(session);
+      const { state, screen } = await tmux.paneStateAndScreen(session);
+      last = screen;
       if (state.dead) {
         // With remain-on-exit, tmux scrolls the screen up a line to print "Pane is dead (...)"
         // at the bottom: read the history too, and drop that line. tmux 3.3a does not always
@@ -114,8 +123,7 @@ export async function waitUntilReady(
 }
 /** Pastes the task, waits for the CLI to show it, then submits it with Enter. */
 export async function deliverTask(tmux: TmuxService, session: string, task: string): Promise<void> {
-  const before = await tmux.capturePane(session);
-  await tmux.pasteText(session, task);
+  const before = await tmux.captureThenPaste(session, task);
   // Enter sent while the CLI is still reading the paste can be swallowed by it.
   await pollUntil(async () => ((await tmux.capturePane(session)) !== before ? true : undefined), {
     timeoutMs: 2_000,

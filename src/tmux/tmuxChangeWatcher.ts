@@ -160,6 +160,11 @@ export class TmuxChangeWatcher extends DisposableBase {
     }
   }
 
+  /** Lets go of the client, if any (reported as 'disconnected'); ensureAttached may attach again. */
+  detach(): void {
+    this.client?.close();
+  }
+
   override dispose(): void {
     this.disposed = true;
     this.live = false;

@@ -100,6 +100,34 @@ export function pasteTextArgs(session: string, bufferName: string): TmuxArg[] {
   ];
 }
 
+const PANE_STATE_FIELDS = ['pane_dead', 'pane_dead_status', 'pane_pid', 'pane_current_command', 'window_activity'];
+
+/** One line of pane state (see parsePaneStateLine). */
+export function paneStateArgs(session: string): string[] {
+  return ['display-message', '-p', '-t', paneTarget(session), PANE_STATE_FIELDS.map((f) => `#{${f}}`).join(FIELD_SEP)];
+}
+
+export interface PaneStateLine {
+  dead: boolean;
+  deadStatus?: number;
+  /** Empty when the session was not found: display-message prints empty fields then. */
+  pid?: number;
+  currentCommand: string;
+  /** Seconds since epoch of the last output in the window. */
+  activity?: number;
+}
+
+export function parsePaneStateLine(line: string): PaneStateLine {
+  const [dead, status, pid, cmd, activity] = line.replace(/\n$/, '').split(FIELD_SEP);
+  return {
+    dead: dead === '1',
+    deadStatus: status ? Number(status) : undefined,
+    pid: pid ? Number(pid) : undefined,
+    currentCommand: cmd ?? '',
+    activity: activity ? Number(activity) : undefined,
+  };
+}
+
 export function sendKeysArgs(session: string, keys: readonly string[], literal = false): string[] {
   return ['send-keys', '-t', paneTarget(session), ...(literal ? ['-l'] : []), ...(literal ? ['--'] : []), ...keys];
 }

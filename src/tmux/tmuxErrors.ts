@@ -4,7 +4,7 @@ import { EXIT_NOT_FOUND, type ExecResult } from './executor';
 /** Turns a failed tmux run into the error that says what really went wrong. */
 export function tmuxError(argv: readonly string[], r: ExecResult, where: string): TmuxAgentsError {
   const msg = (r.stderr || r.stdout).trim();
-  const cmd = argv.find((a, i) => i > 0 && !a.startsWith('-') && argv[i - 1] !== '-L' && argv[i - 1] !== '-S') ?? 'tmux';
+  const cmd = argv.find((a, i) => i > 0 && !a.startsWith('-') && !['-L', '-S', '-f'].includes(argv[i - 1]!)) ?? 'tmux';
   if (r.exitCode === EXIT_NOT_FOUND && /not found|no such file|executable file/i.test(msg + ' not found')) {
     return new TmuxAgentsError('tmux-not-installed', `tmux is not installed on ${where}.`, 'Install tmux (e.g. "apt-get install tmux" or "brew install tmux") and try again.');
   }

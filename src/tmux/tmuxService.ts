@@ -6,6 +6,10 @@ import {
   capturePaneArgs,
   listSessionsArgs,
   newSessionArgs,
+  paneStateArgs,
+  parsePaneStateLine,
+  SEP,
+  type PaneStateLine,
   pasteTextArgs,
   respawnPaneArgs,
   sendKeysArgs,
@@ -35,14 +39,7 @@ export interface TmuxServiceOptions {
   configFile?: string;
 }
 
-export interface PaneState {
-  dead: boolean;
-  deadStatus?: number;
-  pid?: number;
-  currentCommand: string;
-  /** Seconds since epoch of the last output in the window. */
-  activity?: number;
-}
+export type PaneState = PaneStateLine;
 
 let bufferCounter = 0;
 
@@ -160,17 +157,29 @@ export class TmuxService {
   }
 
   async paneState(session: string): Promise<PaneState> {
-    const fields = ['pane_dead', 'pane_dead_status', 'pane_pid', 'pane_current_command', 'window_activity'];
-    const out = await this.run(['display-message', '-p', '-t', paneTarget(session), fields.map((f) => `#{${f}}`).join(FIELD_SEP)]);
-    const [dead, status, pid, cmd, activity] = out.replace(/\n$/, '').split(FIELD_SEP);
+    return this.checkedPaneState(session, await this.run(paneStateArgs(session)));
+  }
+
+  /** The pane's state and its screen in one round trip (display-message ; capture-pane). */
+  async paneStateAndScreen(session: string): Promise<{ state: PaneState; screen: string }> {
+    const out = await this.run([...paneStateArgs(session), SEP, ...capturePaneArgs(session)]);
+    const nl = out.indexOf('\n');
+    return { state: this.checkedPaneState(session, nl < 0 ? out : out.slice(0, nl)), screen: nl < 0 ? '' : out.slice(nl + 1) };
+  }
+
+  private checkedPaneState(session: string, line: string): PaneState {
+    const state = parsePaneStateLine(line);
     // display-message does not fail on a missing target: it prints empty fields.
-    if (!pid) throw new TmuxAgentsError('tmux-no-session', `tmux display-message on ${this.where}: can't find session: ${session}.`);
-    return {
-      dead: dead === '1',
-      deadStatus: status ? Number(status) : undefined,
-      pid: pid ? Number(pid) : undefined,
-      currentCommand: cmd ?? '',
-      activity: activity ? Number(activity) : undefined,
-    };
+    if (state.pid === undefined) throw new TmuxAgentsError('tmux-no-session', `tmux display-message on ${this.where}: can't find session: ${session}.`);
+    return state;
+  }
+
+  /**
+   * Captures the screen, then pastes `text` (see pasteText), in one round trip; returns the
+   * screen as it was before the paste.
+   */
+  async captureThenPaste(session: string, text: string): Promise<string> {
+    const buffer = `tmux-agents-${process.pid}-${++bufferCounter}`;
+    return this.run([...capturePaneArgs(session), SEP, ...pasteTextArgs(session, buffer)], text);
   }
 }

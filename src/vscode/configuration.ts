@@ -21,6 +21,7 @@ export const Setting = {
   agentHooks: 'agentHooks',
   statusRules: 'statusRules',
   worktrees: 'worktrees',
+  liveUpdates: 'liveUpdates',
 } as const;
 
 function get<T>(key: string, fallback: T): T {
@@ -61,9 +62,11 @@ export const notifyWhenWaiting = (): boolean => get(Setting.notifyWhenWaiting, t
 export const agentHooks = (): boolean => get(Setting.agentHooks, true);
 /** Each spawned agent gets its own git worktree and branch when its directory is in a repository. */
 export const worktreesEnabled = (): boolean => get(Setting.worktrees, false);
+/** Local and SSH agents are watched by a tmux control-mode client instead of polled. */
+export const liveUpdates = (): boolean => get(Setting.liveUpdates, true);
 export const statusRules = (): ScreenRuleOverrides => get<ScreenRuleOverrides>(Setting.statusRules, {});
 
 /** Settings whose change means the runtimes must be rebuilt. */
-export const RUNTIME_SETTINGS = [Setting.runtimes, Setting.localEnabled, Setting.localSocketName, Setting.localTmuxConfig, Setting.providers, Setting.readyTimeoutSeconds, Setting.agentHooks].map(
+export const RUNTIME_SETTINGS = [Setting.runtimes, Setting.localEnabled, Setting.localSocketName, Setting.localTmuxConfig, Setting.providers, Setting.readyTimeoutSeconds, Setting.agentHooks, Setting.liveUpdates].map(
   (k) => `${SECTION}.${k}`,
 );

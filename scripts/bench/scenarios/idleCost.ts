@@ -37,6 +37,11 @@ interface Window {
 
 const perMinute = (w: Window, v: number) => (v * 60) / w.seconds;
 
+function sumWindows(ws: readonly Window[]): Window {
+  const sum = (k: keyof Window) => ws.reduce((t, w) => t + w[k], 0);
+  return { refreshes: sum('refreshes'), tmuxCalls: sum('tmuxCalls'), serverCpuMs: sum('serverCpuMs'), ownCpuMs: sum('ownCpuMs'), seconds: sum('seconds') };
+}
+
 export async function runIdleCost(envs: readonly BenchRuntime[], manager: RuntimeManager, handles: (env: BenchRuntime) => readonly AgentHandle[], windowMs: number): Promise<Row[]> {
   const rows: Row[] = [];
   for (const env of envs) {
@@ -72,50 +77,66 @@ export async function runIdleCost(envs: readonly BenchRuntime[], manager: Runtim
       return { refreshes, tmuxCalls, serverCpuMs: cpuMsOf(serverPid) - cpu0, ownCpuMs: ownCpuMs() - own0, seconds };
     };
 
-    // Pushed: a listener makes the runtime attach its watcher on the next listing.
+    // Pushed and polled alternate, two windows each (ABAB), so neither side absorbs the
+    // garbage collection and settling after the previous scenario alone. Polled windows
+    // turn the watcher off (setLiveUpdates), as the setting tmuxAgents.liveUpdates does.
+    const switchable = rt as unknown as { setLiveUpdates?(on: boolean): void };
+    if (!switchable.setLiveUpdates) continue;
     let pushes = 0;
     const sub = rt.onDidChangeAgents(() => pushes++);
-    let pushed: Window;
+    const pushedWindows: Window[] = [];
+    const polledWindows: Window[] = [];
     try {
-      await refresh();
-      if (!rt.isLive()) {
-        rows.push(notMeasured('status', scenario, env.name, 'the runtime did not attach its tmux watcher (see the log); nothing pushed to measure'));
-        continue;
-      }
-      // The subscriptions' first values arrive within a second of attaching (a one-time re-list).
-      await new Promise((r) => setTimeout(r, 2_000));
-      pushes = 0;
-      pushed = await measure(async (stop) => {
-        let refreshes = 0;
-        let seen = 0;
-        while (!stop.aborted) {
-          await new Promise((r) => setTimeout(r, 100));
-          for (; seen < pushes; seen = pushes) {
-            refreshes++;
-            await refresh();
-          }
+      for (let round = 0; round < 2; round++) {
+        switchable.setLiveUpdates(true);
+        await refresh(); // attaches the watcher
+        if (!rt.isLive()) {
+          rows.push(notMeasured('status', scenario, env.name, 'the runtime did not attach its tmux watcher (see the log); nothing pushed to measure'));
+          break;
         }
-        return { refreshes };
-      });
+        // The subscriptions' first values arrive within a second of attaching (a one-time re-list).
+        await new Promise((r) => setTimeout(r, 2_000));
+        pushes = 0;
+        pushedWindows.push(
+          await measure(async (stop) => {
+            let refreshes = 0;
+            let seen = 0;
+            while (!stop.aborted) {
+              await new Promise((r) => setTimeout(r, 100));
+              for (; seen < pushes; seen = pushes) {
+                refreshes++;
+                await refresh();
+              }
+            }
+            return { refreshes };
+          }),
+        );
+        switchable.setLiveUpdates(false);
+        await new Promise((r) => setTimeout(r, 500)); // the client has gone
+        polledWindows.push(
+          await measure(async (stop) => {
+            let refreshes = 0;
+            while (!stop.aborted) {
+              refreshes++;
+              await refresh();
+              await new Promise((r) => setTimeout(r, POLL_MS));
+            }
+            return { refreshes };
+          }),
+        );
+      }
     } finally {
       sub.dispose();
+      switchable.setLiveUpdates(true);
+      status.dispose();
     }
-    await refresh(); // no listener: the watcher stays, but nothing is listening; the polled window follows
-
-    const polled = await measure(async (stop) => {
-      let refreshes = 0;
-      while (!stop.aborted) {
-        refreshes++;
-        await refresh();
-        await new Promise((r) => setTimeout(r, POLL_MS)).catch(() => undefined);
-      }
-      return { refreshes };
-    });
-    status.dispose();
+    if (pushedWindows.length < 2 || polledWindows.length < 2) continue;
+    const pushed = sumWindows(pushedWindows);
+    const polled = sumWindows(polledWindows);
 
     // The pushed side also re-lists once a minute as a safety net (SAFETY_POLL_MS); counted in.
     const safety = { refreshes: 60_000 / SAFETY_POLL_MS, calls: (60_000 / SAFETY_POLL_MS) * 2 };
-    const note = `windows of ${(pushed.seconds).toFixed(0)} s each; pushed: ${pushes} push(es) received, ${pushed.refreshes} re-list(s), plus the once-a-minute safety re-list counted in; polled: ${polled.refreshes} re-lists every ${POLL_MS / 1000} s`;
+    const note = `two windows each, alternating, ${pushed.seconds.toFixed(0)} s pushed and ${polled.seconds.toFixed(0)} s polled in all; pushed: ${pushed.refreshes} re-list(s) on pushes, plus the once-a-minute safety re-list counted in; polled: ${polled.refreshes} re-lists, one every ${POLL_MS / 1000} s`;
     rows.push(makeRow({
       section: 'status', scenario: `${scenario}: tmux calls`, runtime: env.name, unit: 'count',
       ours: single(perMinute(pushed, pushed.tmuxCalls) + safety.calls),

@@ -116,7 +116,7 @@ export async function runListing(envs: BenchRuntime[], o: BenchOptions, baseline
       if (count === maxCount && count > 0) {
         rows.push(...(await runStatusRefresh(envs, manager, count, total, o.warmup.list)));
         log(`  measuring the idle cost with ${count} agents, pushed and polled`);
-        rows.push(...(await runIdleCost(envs, manager, (env) => pops.find((p) => p.env === env)?.handles ?? [], o.quick ? 10_000 : 30_000)));
+        rows.push(...(await runIdleCost(envs, manager, (env) => pops.find((p) => p.env === env)?.handles ?? [], o.quick ? 5_000 : 20_000)));
       }
     } finally {
       for (const p of pops) {

@@ -21,5 +21,6 @@ export const sshRuntimeFactory: RuntimeFactory = {
       providers: ctx.providers,
       readyTimeoutMs: ctx.readyTimeoutMs,
       logger: ctx.logger,
+      liveUpdates: ctx.liveUpdates,
     }),
 };

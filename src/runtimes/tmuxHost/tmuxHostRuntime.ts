@@ -31,6 +31,8 @@ export interface TmuxHostRuntimeOptions {
   tmuxConfigFile?: string;
   /** See TmuxChangeWatcherOptions.activityThrottleMs. */
   activityThrottleMs?: number;
+  /** Watch the agents through a tmux control-mode client while someone listens. Default true. */
+  liveUpdates?: boolean;
   logger?: Logger;
 }
 
@@ -43,6 +45,7 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
   protected readonly readyTimeoutMs: number;
   private readonly watcher: TmuxChangeWatcher;
   private listeners = 0;
+  private liveUpdates: boolean;
 
   constructor(protected readonly opts: TmuxHostRuntimeOptions) {
     this.id = opts.id;
@@ -50,6 +53,7 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
     this.tmux = new TmuxService(opts.executor, { socketName: opts.socketName, timeoutMs: opts.commandTimeoutMs, utf8: opts.utf8, configFile: opts.tmuxConfigFile });
     this.providers = opts.providers ?? new ProviderCatalog();
     this.readyTimeoutMs = opts.readyTimeoutMs ?? 30_000;
+    this.liveUpdates = opts.liveUpdates ?? true;
     this.watcher = new TmuxChangeWatcher({ tmux: this.tmux, formats: STATUS_WATCH_FORMATS, activityThrottleMs: opts.activityThrottleMs, logger: opts.logger });
   }
 
@@ -63,9 +67,16 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
     this.listeners++;
     return toDisposable(() => {
       sub.dispose();
-      this.listeners--;
+      // Nobody listens any more: no reason to keep a client attached.
+      if (--this.listeners === 0) this.watcher.detach();
     });
   };
+
+  /** Turns the control-mode watcher on (attached by the next listing) or off (detached now). */
+  setLiveUpdates(on: boolean): void {
+    this.liveUpdates = on;
+    if (!on) this.watcher.detach();
+  }
 
   /** True while tmux pushes every change of this runtime's agents: polling them is not needed. */
   isLive(): boolean {
@@ -154,7 +165,7 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
     }
     // The first listing waits briefly for the watcher, so the refresh it serves knows
     // whether polling is needed; a slow attach goes on in the background.
-    if (this.listeners > 0 && out.length > 0) await settleWithin(this.watcher.ensureAttached(out.map((a) => a.handle.sessionName)), WATCHER_WAIT_MS);
+    if (this.liveUpdates && this.listeners > 0 && out.length > 0) await settleWithin(this.watcher.ensureAttached(out.map((a) => a.handle.sessionName)), WATCHER_WAIT_MS);
     return out;
   }
 

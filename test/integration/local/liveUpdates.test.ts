@@ -9,7 +9,8 @@ import { STATUS_WATCH_FORMATS } from '../../../src/status/watchFormats';
 import { HOOK_OPTION } from '../../../src/status/agentHooks';
 import { TmuxChangeWatcher, type TmuxChange } from '../../../src/tmux/tmuxChangeWatcher';
 import { TmuxService } from '../../../src/tmux/tmuxService';
-import { eventually, fakeAgentConfig, killTmuxServer, localRuntime, makeTempDir, rawTmux, removeDir, uniqueSocket } from './localHarness';
+import { LocalRuntime } from '../../../src/runtimes/local/localRuntime';
+import { eventually, fakeAgentConfig, fakeAgentProviders, killTmuxServer, localRuntime, makeTempDir, rawTmux, removeDir, uniqueSocket } from './localHarness';
 
 const SOCKET = uniqueSocket(import.meta.filename);
 const RUNTIME_SOCKET = uniqueSocket(import.meta.filename, '-rt');
@@ -184,5 +185,30 @@ test('without a listener a runtime attaches nothing (tests, the benchmark, one-o
     await runtime.killAgent(h);
   } finally {
     runtime.dispose();
+  }
+});
+
+test('live updates off (tmuxAgents.liveUpdates), or the last listener gone: no client stays attached', async () => {
+  const controlClients = async () =>
+    (await new LocalProcessExecutor().exec(['tmux', '-L', RUNTIME_SOCKET, 'list-clients', '-F', '#{client_control_mode}'], { timeoutMs: 5_000 })).stdout.split('\n').filter((l) => l === '1').length;
+  const off = new LocalRuntime({ id: 'local', socketName: RUNTIME_SOCKET, providers: fakeAgentProviders(), liveUpdates: false });
+  const sub = off.onDidChangeAgents!(() => undefined);
+  const h = await off.spawnAgent(fakeAgentConfig('off-a', { log: join(dir, 'off.jsonl'), cwd: dir }));
+  try {
+    await off.listAgents();
+    assert.equal(off.isLive(), false);
+    assert.equal(await controlClients(), 0);
+
+    off.setLiveUpdates(true);
+    await off.listAgents();
+    assert.equal(off.isLive(), true);
+    assert.equal(await controlClients(), 1);
+
+    sub.dispose();
+    await eventually('the client to detach once nobody listens', async () => ((await controlClients()) === 0 ? true : undefined));
+    assert.equal(off.isLive(), false);
+  } finally {
+    await off.killAgent(h);
+    off.dispose();
   }
 });

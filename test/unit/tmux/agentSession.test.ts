@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { launchAgentSession, lastLines, type LaunchSpec } from '../../../src/tmux/agentSession';
 import { TmuxService } from '../../../src/tmux/tmuxService';
 import { TmuxAgentsError, isTmuxAgentsError } from '../../../src/core/errors';
-import { RecordingExecutor, tmuxCommandOf } from './fakeExecutor';
+import { RecordingExecutor, tmuxParseArgv } from './fakeExecutor';
 import type { ExecResult } from '../../../src/tmux/executor';
 
 /**
@@ -23,18 +23,17 @@ function scriptedTmux(script: {
 }) {
   let captures = 0;
   let pasted = '';
-  const ex = new RecordingExecutor((argv, input) => {
-    const cmd = tmuxCommandOf(argv);
-    const failure = script.fail?.[cmd];
+  const one = (cmd: string[], input: string | undefined): Partial<ExecResult> => {
+    const failure = script.fail?.[cmd[0]!];
     if (failure) return { exitCode: 1, ...failure };
-    switch (cmd) {
+    switch (cmd[0]) {
       case 'display-message': {
         const dead = script.deadFrom !== undefined && captures >= script.deadFrom;
         const status = !dead || script.deadStatus === 'unknown' ? '' : (script.deadStatus ?? 1);
         return { stdout: `${dead ? 1 : 0}\t${status}\t4242\tnode\t1700000000\n` };
       }
       case 'capture-pane': {
-        if (argv.includes('-S')) return { stdout: (script.history ?? '') + script.screens[Math.min(captures - 1, script.screens.length - 1)]! };
+        if (cmd.includes('-S')) return { stdout: (script.history ?? '') + script.screens[Math.min(captures - 1, script.screens.length - 1)]! };
         const screen = script.screens[Math.min(captures, script.screens.length - 1)]!;
         captures++;
         return { stdout: screen + pasted };
@@ -45,9 +44,24 @@ function scriptedTmux(script: {
       default:
         return {};
     }
+  };
+  // Like tmux: the commands of one invocation run in order; the first failure ends it.
+  const ex = new RecordingExecutor((argv, input) => {
+    let stdout = '';
+    for (const cmd of commandsOf(argv)) {
+      const r = one(cmd, input);
+      stdout += r.stdout ?? '';
+      if (r.exitCode) return { ...r, stdout };
+    }
+    return { stdout };
   });
   return { ex, tmux: new TmuxService(ex, { socketName: 'sock' }) };
 }
+
+/** The tmux commands of one call, past `tmux -L sock`. */
+const commandsOf = (argv: readonly string[]) => tmuxParseArgv(argv.slice(3));
+/** Each call's commands by name, chains joined with ';'. */
+const calls = (ex: RecordingExecutor) => ex.calls.map((c) => commandsOf(c.argv).map((cmd) => cmd[0]).join(';'));
 
 const LABELS = { '@tmux-agents': '1', '@tmux-agents.agent-id': 'a1' };
 
@@ -68,34 +82,38 @@ describe('launchAgentSession', () => {
     const { ex, tmux } = scriptedTmux({ screens: ['', 'Loading...', 'Loading...\nfake-agent> '] });
     await launchAgentSession(tmux, spec());
 
-    assert.deepEqual(ex.commands(), [
-      'new-session', 'set-option', 'respawn-pane',
-      'display-message', 'capture-pane', // empty screen
-      'display-message', 'capture-pane', // loading
-      'display-message', 'capture-pane', // ready
-      'capture-pane', 'load-buffer', 'capture-pane', 'send-keys',
+    // Five round trips when the CLI is ready at the third look: one per line below.
+    assert.deepEqual(calls(ex), [
+      'new-session;set-option;set-option;set-option;respawn-pane',
+      'display-message;capture-pane', // empty screen
+      'display-message;capture-pane', // loading
+      'display-message;capture-pane', // ready
+      'capture-pane;load-buffer;paste-buffer', // the screen before the paste, then the paste
+      'capture-pane', // the paste shows
+      'send-keys',
     ]);
     const argv = ex.calls.map((c) => c.argv);
-    assert.deepEqual(argv[0], ['tmux', '-L', 'sock', 'new-session', '-d', '-s', 'ta-a1', '-c', '/work/dir', '-x', '200', '-y', '50', '--', 'env', 'cat']);
-    assert.deepEqual(argv[1], [
+    assert.deepEqual(argv[0], [
       'tmux', '-L', 'sock',
+      'new-session', '-d', '-s', 'ta-a1', '-c', '/work/dir', '-x', '200', '-y', '50', '--', 'env', 'cat', ';',
       'set-option', '-t', '=ta-a1:', '@tmux-agents', '1', ';',
       'set-option', '-t', '=ta-a1:', '@tmux-agents.agent-id', 'a1', ';',
-      'set-option', '-w', '-t', '=ta-a1:', 'remain-on-exit', 'on',
+      'set-option', '-w', '-t', '=ta-a1:', 'remain-on-exit', 'on', ';',
+      'respawn-pane', '-k', '-t', '=ta-a1:', '-c', '/work/dir', '-e', 'K=v', '--', 'sh', '-c', 'node fake.mjs',
     ]);
-    assert.deepEqual(argv[2], ['tmux', '-L', 'sock', 'respawn-pane', '-k', '-t', '=ta-a1:', '-c', '/work/dir', '-e', 'K=v', '--', 'sh', '-c', 'node fake.mjs']);
-    const paste = ex.calls[10]!;
+    const paste = ex.calls[4]!;
     assert.equal(paste.input, 'do the thing\nsecond line');
-    assert.deepEqual(paste.argv.slice(3, 8), ['load-buffer', '-b', paste.argv[5], '-', ';']);
-    assert.deepEqual(paste.argv.slice(8), ['paste-buffer', '-p', '-r', '-d', '-b', paste.argv[5], '-t', '=ta-a1:']);
-    assert.deepEqual(argv[12], ['tmux', '-L', 'sock', 'send-keys', '-t', '=ta-a1:', 'Enter']);
-    assert.ok(!ex.commands().includes('kill-session'));
+    const [, load, pasteBuffer] = commandsOf(paste.argv);
+    assert.deepEqual(load, ['load-buffer', '-b', load![2], '-']);
+    assert.deepEqual(pasteBuffer, ['paste-buffer', '-p', '-r', '-d', '-b', load![2], '-t', '=ta-a1:']);
+    assert.deepEqual(argv[6], ['tmux', '-L', 'sock', 'send-keys', '-t', '=ta-a1:', 'Enter']);
+    assert.ok(!calls(ex).includes('kill-session'));
   });
 
   test('no task: nothing is pasted', async () => {
     const { ex, tmux } = scriptedTmux({ screens: ['fake-agent> '] });
     await launchAgentSession(tmux, spec({ task: undefined }));
-    assert.deepEqual(ex.commands(), ['new-session', 'set-option', 'respawn-pane', 'display-message', 'capture-pane']);
+    assert.deepEqual(calls(ex), ['new-session;set-option;set-option;set-option;respawn-pane', 'display-message;capture-pane']);
   });
 
   test('without a ready pattern the screen must hold still (and not be empty)', async () => {
@@ -105,7 +123,7 @@ describe('launchAgentSession', () => {
     const took = Date.now() - started;
     assert.ok(took >= 400, `ready only after the screen was stable for 400 ms (took ${took} ms)`);
     assert.ok(took < 5_000, `but not much later (took ${took} ms)`);
-    assert.ok(ex.commands().filter((c) => c === 'capture-pane').length >= 5);
+    assert.ok(calls(ex).filter((c) => c === 'display-message;capture-pane').length >= 5);
   });
 
   test('the pane dies before it is ready: spawn-failed with its last output, and the session is removed', async () => {
@@ -123,7 +141,7 @@ describe('launchAgentSession', () => {
     const historyCapture = ex.calls.find((c) => c.argv.includes('-S'))!;
     assert.deepEqual(historyCapture.argv, ['tmux', '-L', 'sock', 'capture-pane', '-p', '-J', '-t', '=ta-a1:', '-S', '-50']);
     assert.deepEqual(ex.calls.at(-1)!.argv, ['tmux', '-L', 'sock', 'kill-session', '-t', '=ta-a1']);
-    assert.ok(!ex.commands().includes('load-buffer'));
+    assert.ok(!calls(ex).some((c) => c.includes('load-buffer')));
   });
 
   test('a dead pane whose exit status tmux never learnt: no made-up status', async () => {
@@ -147,13 +165,13 @@ describe('launchAgentSession', () => {
       return true;
     });
     assert.ok(Date.now() - started < 5_000);
-    assert.equal(ex.commands().at(-1), 'kill-session');
+    assert.equal(calls(ex).at(-1), 'kill-session');
   });
 
   test('a failing step after the session exists removes it and keeps the original error', async () => {
     const { ex, tmux } = scriptedTmux({ screens: ['x'], fail: { 'respawn-pane': { stderr: 'create pane failed: fork failed' } } });
     await assert.rejects(launchAgentSession(tmux, spec()), (e) => isTmuxAgentsError(e, 'tmux-failed') && /fork failed/.test(e.message));
-    assert.deepEqual(ex.commands(), ['new-session', 'set-option', 'respawn-pane', 'kill-session']);
+    assert.deepEqual(calls(ex), ['new-session;set-option;set-option;set-option;respawn-pane', 'kill-session']);
   });
 
   test('a failing cleanup does not hide the original error', async () => {
@@ -161,16 +179,16 @@ describe('launchAgentSession', () => {
     await assert.rejects(launchAgentSession(tmux, spec()), (e) => isTmuxAgentsError(e, 'tmux-failed') && /invalid option/.test(e.message));
   });
 
-  test('new-session failing (e.g. duplicate) creates nothing, so nothing is killed', async () => {
+  test('a session of that name already there (a race with another window): it is not killed', async () => {
     const { ex, tmux } = scriptedTmux({ screens: ['x'], fail: { 'new-session': { stderr: 'duplicate session: ta-a1' } } });
-    await assert.rejects(launchAgentSession(tmux, spec()), /duplicate session/);
-    assert.deepEqual(ex.commands(), ['new-session']);
+    await assert.rejects(launchAgentSession(tmux, spec()), /tmux new-session failed on the test host \(exit 1\): duplicate session: ta-a1/);
+    assert.deepEqual(calls(ex), ['new-session;set-option;set-option;set-option;respawn-pane']);
   });
 
   test('Enter failing after the paste: spawn-failed, session removed', async () => {
     const { ex, tmux } = scriptedTmux({ screens: ['fake-agent> '], fail: { 'send-keys': { stderr: 'not in a mode' } } });
     await assert.rejects(launchAgentSession(tmux, spec()), (e) => isTmuxAgentsError(e, 'spawn-failed') && /pasted but could not be submitted/.test(e.message));
-    assert.equal(ex.commands().at(-1), 'kill-session');
+    assert.equal(calls(ex).at(-1), 'kill-session');
   });
 
   test('cancellation stops the wait and removes the session', async () => {
@@ -179,7 +197,7 @@ describe('launchAgentSession', () => {
     const p = launchAgentSession(tmux, spec({ signal: ac.signal, readyTimeoutMs: 10_000 }));
     ac.abort(new TmuxAgentsError('timeout', 'cancelled by the user'));
     await assert.rejects(p, /cancelled by the user/);
-    assert.equal(ex.commands().at(-1), 'kill-session');
+    assert.equal(calls(ex).at(-1), 'kill-session');
   });
 });
 
