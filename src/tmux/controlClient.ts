@@ -2,6 +2,7 @@
 // written to its stdin, answered by %begin … %end (or %error) blocks; everything else it
 // prints between blocks is a notification (%sessions-changed, %subscription-changed, %exit).
 // Only our own fixed commands go through it, never user text: see controlQuote.
+import { withTimeout } from '../core/async';
 import { TmuxAgentsError } from '../core/errors';
 import { Emitter, type Event } from '../core/lifecycle';
 import type { CommandStream, StreamingExecutor } from './executor';
@@ -24,10 +25,21 @@ export function controlQuote(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/** What one command line produced: each command's output lines, and the %error texts. */
+export interface ControlResult {
+  blocks: string[][];
+  errors: string[];
+}
+
 interface Waiter {
-  resolve(out: string): void;
+  /** The answer is complete when a block holds exactly this line; absent: the first block. */
+  sentinel?: string;
+  result: ControlResult;
+  resolve(r: ControlResult): void;
   reject(e: Error): void;
 }
+
+let sentinelCounter = 0;
 
 export class TmuxControlClient {
   private buffer = '';
@@ -51,13 +63,14 @@ export class TmuxControlClient {
   static async open(executor: StreamingExecutor, argv: readonly string[]): Promise<TmuxControlClient> {
     const client = new TmuxControlClient(executor.where);
     // The attach given on the command line is answered like any command (flags 0).
-    const attached = new Promise<string>((resolve, reject) => client.waiting.push({ resolve, reject }));
+    const attached = new Promise<ControlResult>((resolve, reject) => client.waiting.push({ result: { blocks: [], errors: [] }, resolve, reject }));
     client.stream = await executor.openStream(argv, {
       onStdout: (text) => client.onData(text),
       onEnd: (end) => client.finish(end.error ?? client.exitReason ?? (end.stderr.trim() || `tmux exited with status ${end.exitCode}`)),
     });
     try {
-      await attached;
+      const r = await attached;
+      if (r.errors.length) throw new TmuxAgentsError('tmux-failed', `tmux on ${executor.where}: ${r.errors.join(' ')}`);
     } catch (e) {
       client.close();
       throw e;
@@ -65,17 +78,42 @@ export class TmuxControlClient {
     return client;
   }
 
+  /** open() bounded by `ms`; a client that answers after that is closed, not leaked. */
+  static async openWithin(executor: StreamingExecutor, argv: readonly string[], ms: number): Promise<TmuxControlClient> {
+    let abandoned = false;
+    const opening = TmuxControlClient.open(executor, argv);
+    opening.then((c) => abandoned && c.close(), () => undefined);
+    try {
+      return await withTimeout(opening, ms, `Attaching a tmux control client on ${executor.where}`);
+    } catch (e) {
+      abandoned = true;
+      throw e;
+    }
+  }
+
   get isOpen(): boolean {
     return this.ended === undefined;
   }
 
-  /** Runs one tmux command (argv without "tmux"); resolves with its output. */
-  run(args: readonly string[]): Promise<string> {
+  /** Runs one tmux command (argv without "tmux"); resolves with its output, rejects with its error. */
+  async run(args: readonly string[]): Promise<string> {
+    const r = await this.runLine(args.map(controlQuote).join(' '));
+    if (r.errors.length) throw new TmuxAgentsError('tmux-failed', `tmux on ${this.where}: ${r.errors.join(' ') || 'command failed'}`);
+    return r.blocks.map((b) => b.join('\n')).join('\n');
+  }
+
+  /**
+   * Runs a command line (commands quoted with controlQuote, joined by " ; "). tmux answers
+   * each command with its own block and skips the rest of the line after an error, so a
+   * marker command on the next line says where this line's answer ends.
+   */
+  runLine(line: string): Promise<ControlResult> {
     if (this.ended) return Promise.reject(this.endedError());
-    const line = args.map(controlQuote).join(' ');
+    if (/[\n\r]/.test(line)) return Promise.reject(new TmuxAgentsError('invalid-input', 'A control-mode command line contains a line break.'));
+    const sentinel = `tmux-agents-end-${process.pid}-${++sentinelCounter}-${Math.random().toString(36).slice(2)}`;
     return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      this.stream!.write(`${line}\n`);
+      this.waiting.push({ sentinel, result: { blocks: [], errors: [] }, resolve, reject });
+      this.stream!.write(`${line}\ndisplay-message -p ${sentinel}\n`);
     });
   }
 
@@ -112,10 +150,19 @@ export class TmuxControlClient {
       if (line.startsWith('%end ') || line.startsWith('%error ')) {
         const { lines } = this.block;
         this.block = undefined;
-        const w = this.waiting.shift();
+        const w = this.waiting[0];
         if (!w) return;
-        if (line.startsWith('%end ')) w.resolve(lines.join('\n'));
-        else w.reject(new TmuxAgentsError('tmux-failed', `tmux on ${this.where}: ${lines.join(' ').trim() || 'command failed'}`));
+        const failed = line.startsWith('%error ');
+        if (w.sentinel === undefined || (!failed && lines.length === 1 && lines[0] === w.sentinel)) {
+          this.waiting.shift();
+          if (w.sentinel === undefined && failed) w.result.errors.push(lines.join(' ').trim() || 'command failed');
+          else if (w.sentinel === undefined) w.result.blocks.push(lines);
+          w.resolve(w.result);
+        } else if (failed) {
+          w.result.errors.push(lines.join(' ').trim() || 'command failed');
+        } else {
+          w.result.blocks.push(lines);
+        }
       } else {
         this.block.lines.push(line);
       }

@@ -84,13 +84,9 @@ export class TmuxChangeWatcher extends DisposableBase {
   private async attach(executor: Parameters<typeof TmuxControlClient.open>[0], session: string): Promise<void> {
     const tmux = this.opts.tmux;
     let client: TmuxControlClient | undefined;
-    let abandoned = false;
     const what = `Attaching a tmux control client on ${tmux.where}`;
     try {
-      const opening = TmuxControlClient.open(executor, tmux.argv(['-C', 'attach-session', '-f', 'no-output,ignore-size', '-t', sessionTarget(session)]));
-      // A client that answers after we gave up on it is closed, not leaked.
-      opening.then((c) => abandoned && c.close(), () => undefined);
-      client = await withTimeout(opening, ATTACH_TIMEOUT_MS, what);
+      client = await TmuxControlClient.openWithin(executor, tmux.argv(['-C', 'attach-session', '-f', 'no-output,ignore-size', '-t', sessionTarget(session)]), ATTACH_TIMEOUT_MS);
       const c = client;
       c.onNotification((n) => this.onNotification(n.name, n.rest));
       c.onEnd((end) => this.onEnd(c, end.reason));
@@ -107,7 +103,6 @@ export class TmuxChangeWatcher extends DisposableBase {
       this.lastFailure = undefined;
       this.log.debug(`Live updates from tmux on ${tmux.where}: watching through session ${session}.`);
     } catch (e) {
-      abandoned = true;
       client?.close();
       this.retryAt = Date.now() + this.retryMs;
       this.retryMs = Math.min(this.retryMs * 2, this.opts.maxRetryMs ?? 300_000);

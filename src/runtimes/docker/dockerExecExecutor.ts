@@ -2,11 +2,12 @@
 // step on the daemon's socket, no `docker` process per tmux command): create the exec,
 // start it hijacked, write stdin and half-close it, demultiplex stdout/stderr, then read
 // the exit code from the exec's inspect.
-import { Writable, type Duplex } from 'node:stream';
+import { PassThrough, Writable, type Duplex } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import { pollUntil } from '../../core/async';
 import { TmuxAgentsError } from '../../core/errors';
-import { EXIT_NOT_FOUND, type CommandExecutor, type ExecOptions, type ExecResult } from '../../tmux/executor';
+import { EXIT_NOT_FOUND, appendTail, type CommandStream, type ExecOptions, type ExecResult, type StreamHandlers, type StreamingExecutor } from '../../tmux/executor';
 import { daemonMessage, dockerApiError, httpStatus } from './dockerErrors';
 import { describeEndpoint, type DockerEndpoint } from './dockerSocket';
 
@@ -33,7 +34,7 @@ class Collector extends Writable {
   }
 }
 
-export class DockerExecExecutor implements CommandExecutor {
+export class DockerExecExecutor implements StreamingExecutor {
   readonly where: string;
 
   constructor(
@@ -123,6 +124,44 @@ export class DockerExecExecutor implements CommandExecutor {
       return { stdout: '', stderr: (stdout + stderr).trim(), exitCode: EXIT_NOT_FOUND };
     }
     return { stdout, stderr, exitCode };
+  }
+
+  /** One exec left running with its stdin open (a tmux control client); ends with the container. */
+  async openStream(argv: readonly string[], handlers: StreamHandlers): Promise<CommandStream> {
+    if (!argv.length || !argv[0]) throw new TmuxAgentsError('invalid-input', 'Empty command.');
+    const docker = await this.docker();
+    let stream: Duplex;
+    try {
+      const exec = await docker.getContainer(this.target.container).exec({ Cmd: [...argv], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false, User: this.target.user });
+      stream = (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex;
+    } catch (e) {
+      throw this.containerError(e, argv);
+    }
+    const stdout = new PassThrough();
+    const stderrOut = new PassThrough();
+    docker.modem.demuxStream(stream, stdout, stderrOut);
+    const decoder = new StringDecoder('utf8');
+    let stderr = '';
+    let ended = false;
+    stdout.on('data', (d: Buffer) => handlers.onStdout(decoder.write(d)));
+    stderrOut.on('data', (d: Buffer) => (stderr = appendTail(stderr, d.toString('utf8'))));
+    const end = (error?: string) => {
+      if (ended) return;
+      ended = true;
+      handlers.onEnd({ stderr, error });
+    };
+    stream.once('end', () => end());
+    stream.once('close', () => end());
+    stream.once('error', (e) => end(`the exec stream in ${this.where} failed: ${e.message}`));
+    return {
+      write: (text) => {
+        if (!ended) stream.write(text);
+      },
+      close: () => {
+        stream.end();
+        stream.destroy();
+      },
+    };
   }
 
   private containerError(e: unknown, argv: readonly string[]): TmuxAgentsError {

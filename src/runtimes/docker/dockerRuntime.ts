@@ -11,6 +11,7 @@ import type { AgentConfig, AgentHandle, AgentInfo, AgentRuntime, AttachCommand }
 import { launchAgentSession } from '../../tmux/agentSession';
 import { SESSION_FIELDS, labelOptions, parseSessionRow } from '../../tmux/sessionLabels';
 import { sessionTarget } from '../../tmux/tmuxCommands';
+import { ControlModeExecutor } from '../../tmux/controlModeExecutor';
 import { TmuxService } from '../../tmux/tmuxService';
 import { removeAgentContainer } from './containerLifecycle';
 import { AGENT_SOCKET_NAME, LABEL, WORKSPACE_DIR, containerName } from './containerSpec';
@@ -134,7 +135,10 @@ export class DockerRuntime implements AgentRuntime {
   async listAgents(): Promise<AgentInfo[]> {
     const docker = await this.docker();
     const rows = await this.listRows(docker);
-    this.restorer.prune(new Set(rows.map((r) => r.Id)));
+    const ids = new Set(rows.map((r) => r.Id));
+    this.restorer.prune(ids);
+    // Containers removed outside VS Code take their control clients with them.
+    for (const key of [...this.tmuxCache.keys()]) if (/^[0-9a-f]{64}\0/.test(key) && !ids.has(key.slice(0, 64))) this.forgetTmux(key);
     const infos = await Promise.all(
       rows.map(async (row) => {
         const handle = handleFromContainer(row, this.type, this.id);
@@ -183,7 +187,7 @@ export class DockerRuntime implements AgentRuntime {
     this.follower = undefined;
     this.restorer.dispose();
     this.changes.dispose();
-    this.tmuxCache.clear();
+    for (const key of [...this.tmuxCache.keys()]) this.forgetTmux(key);
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -296,19 +300,32 @@ export class DockerRuntime implements AgentRuntime {
     return `${u.uid}:${u.gid}`;
   }
 
+  /**
+   * tmux in one container. Its commands ride one control-mode client per container once a
+   * session exists (ControlModeExecutor): a line on an open exec instead of a new exec each.
+   */
   private tmuxFor(container: string, user: string, displayName?: string): TmuxService {
     const key = `${container}\0${user}`;
     let t = this.tmuxCache.get(key);
     if (!t) {
-      const executor = new DockerExecExecutor(() => this.docker(), this.endpoint, { container, user, displayName });
-      t = new TmuxService(executor, { socketName: AGENT_SOCKET_NAME, timeoutMs: this.opts.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs });
+      const base = new DockerExecExecutor(() => this.docker(), this.endpoint, { container, user, displayName });
+      const serviceOpts = { socketName: AGENT_SOCKET_NAME, timeoutMs: this.opts.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs };
+      const executor =
+        this.opts.tmuxControlMode === false ? base : new ControlModeExecutor({ base, globalArgs: new TmuxService(base, serviceOpts).globalArgs, logger: this.log });
+      t = new TmuxService(executor, serviceOpts);
       this.tmuxCache.set(key, t);
     }
     return t;
   }
 
   private dropTmux(containerId: string): void {
-    for (const key of [...this.tmuxCache.keys()]) if (key.startsWith(`${containerId}\0`)) this.tmuxCache.delete(key);
+    for (const key of [...this.tmuxCache.keys()]) if (key.startsWith(`${containerId}\0`)) this.forgetTmux(key);
+  }
+
+  private forgetTmux(key: string): void {
+    const executor = this.tmuxCache.get(key)?.executor;
+    if (executor instanceof ControlModeExecutor) executor.dispose();
+    this.tmuxCache.delete(key);
   }
 
   private assertOwn(handle: AgentHandle): void {

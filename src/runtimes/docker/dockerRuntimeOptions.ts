@@ -62,6 +62,11 @@ export interface DockerRuntimeOptions {
   /** Per tmux command (one exec). Default 10 s. */
   commandTimeoutMs?: number;
   /**
+   * tmux commands over one control-mode client per container (default true) instead of an
+   * exec each; false keeps one exec per command (the benchmark compares the two).
+   */
+  tmuxControlMode?: boolean;
+  /**
    * A running agent container whose tmux session is missing (the container was restarted,
    * e.g. by a daemon restart) gets its CLI relaunched once it has been up this long, which
    * keeps clear of a spawn that is still setting the session up. Default 5 s.

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isTmuxAgentsError } from '../../../src/core/errors';
 import type { AgentHandle } from '../../../src/core/types';
 import { deliverTask } from '../../../src/tmux/agentSession';
+import { ControlModeExecutor } from '../../../src/tmux/controlModeExecutor';
 import { DockerRuntime } from '../../../src/runtimes/docker';
 import { TRICKY_TASKS, readAgentLog, waitForMessages } from '../../support/fakeAgent';
 import {
@@ -218,6 +219,34 @@ describe('DockerRuntime against a real daemon', () => {
     } finally {
       fresh.dispose();
     }
+  });
+
+  test('tmux commands ride one control client per container; it is replaced by processes when its session goes', async () => {
+    const h = await rt.spawnAgent(fakeAgentConfig('ctl-a', ws, { task: 'over control mode', env: { FAKE_AGENT_LOG: '/workspace/ctl.log' } }));
+    await waitForMessages(join(ws, 'ctl.log'), 1);
+    const tmux = rt.getTmux(h);
+    assert.ok(tmux.executor instanceof ControlModeExecutor);
+    assert.equal(tmux.executor.attached, true, 'attached during the spawn, after the session existed');
+    // One tmux client process in the container: ours, in control mode.
+    const clients = await docker.getContainer(containerId(h)).exec({ Cmd: ['tmux', '-L', 'tmux-agents', 'list-clients', '-F', '#{client_control_mode}'], AttachStdout: true, User: `${AGENT_UID}:${AGENT_UID}` });
+    const out = await new Promise<string>((resolve) => {
+      void clients.start({}).then((stream) => {
+        let text = '';
+        stream.on('data', (d: Buffer) => (text += d.toString('utf8')));
+        stream.on('end', () => resolve(text));
+      });
+    });
+    assert.match(out, /1/);
+    // Byte-exact text typed over the control line, quotes and all.
+    await tmux.typeText(h.sessionName, `it's "quoted" $(not run) ; #{x}`);
+    await tmux.sendKeys(h.sessionName, 'Enter');
+    assert.deepEqual(await waitForMessages(join(ws, 'ctl.log'), 2), ['over control mode', `it's "quoted" $(not run) ; #{x}`]);
+    // The session goes (killed behind our back): the client ends, commands fall back and say so.
+    await tmux.killSession(h.sessionName);
+    assert.equal(await tmux.hasSession(h.sessionName), false);
+    assert.equal(tmux.executor.attached, false);
+    await rt.killAgent(h);
+    assert.deepEqual(containersOf(RUNTIME, ['label=tmux-agents.agent-id=ctl-a']), []);
   });
 
   test('a workspace path with spaces, ":" and "," is mounted as is', async () => {

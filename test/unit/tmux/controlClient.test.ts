@@ -57,3 +57,14 @@ test('when the client ends, pending and later commands fail, and onEnd says why 
   assert.equal(client.isOpen, false);
   await assert.rejects(client.run(['list-sessions']), /has ended: tmux detached the client: server exited/);
 });
+
+test('runLine: a block per command; an error ends the line, and the marker still closes the answer', async () => {
+  const tmux = new FakeControlTmux({ answer: (c) => (c.startsWith('bogus') ? new Error('unknown command: bogus') : c.startsWith('display-message') ? 'shown' : '') });
+  const client = await TmuxControlClient.open(tmux, ['tmux']);
+  assert.deepEqual(await client.runLine('display-message -p a ; set-option x y ; display-message -p b'), { blocks: [['shown'], [], ['shown']], errors: [] });
+  assert.deepEqual(await client.runLine('display-message -p a ; bogus ; display-message -p b'), { blocks: [['shown']], errors: ['unknown command: bogus'] });
+  // The next line is answered on its own: nothing of the failed one leaks into it.
+  assert.deepEqual(await client.runLine('set-option x y'), { blocks: [[]], errors: [] });
+  await assert.rejects(client.runLine('two\nlines'), /line break/);
+  client.close();
+});

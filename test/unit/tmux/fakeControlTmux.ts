@@ -1,7 +1,7 @@
 // A scripted tmux control-mode client for unit tests: it answers each command line written
 // to it with a %begin/%end block (or %error), and lets the test push notifications and
 // end the stream, the way `tmux -C attach-session` does.
-import type { CommandStream, ExecResult, StreamHandlers, StreamingExecutor } from '../../../src/tmux/executor';
+import type { CommandStream, ExecOptions, ExecResult, StreamHandlers, StreamingExecutor } from '../../../src/tmux/executor';
 
 export interface FakeControlOptions {
   /** tmux's answer to the attach on the command line: undefined accepts it. */
@@ -16,11 +16,13 @@ export class FakeControlTmux implements StreamingExecutor {
   readonly lines: string[] = [];
   closed = 0;
   private handlers: StreamHandlers | undefined;
+  /** Set once a command is never answered: tmux is stuck, nothing after it comes back. */
+  private silent = false;
   private seq = 0;
 
   constructor(private readonly opts: FakeControlOptions = {}) {}
 
-  exec(): Promise<ExecResult> {
+  exec(_argv: readonly string[], _opts?: ExecOptions): Promise<ExecResult> {
     return Promise.reject(new Error('not used'));
   }
 
@@ -39,10 +41,23 @@ export class FakeControlTmux implements StreamingExecutor {
     return {
       write: (text) => {
         for (const line of text.split('\n').filter(Boolean)) {
+          // The client's end-of-answer marker is echoed, like tmux's display-message -p.
+          const marker = /^display-message -p (tmux-agents-end-\S+)$/.exec(line);
+          if (marker) {
+            if (!this.silent) queueMicrotask(() => this.block(marker[1]!, false));
+            continue;
+          }
           this.lines.push(line);
-          const a = this.opts.answer ? this.opts.answer(line) : '';
-          if (a === null) continue;
-          queueMicrotask(() => (a instanceof Error ? this.block(a.message, true) : this.block(a, false)));
+          // Like tmux: one block per command of the line, none after the first error.
+          for (const cmd of line.split(' ; ')) {
+            const a = this.opts.answer ? this.opts.answer(cmd) : '';
+            if (a === null) {
+              this.silent = true;
+              break;
+            }
+            queueMicrotask(() => (a instanceof Error ? this.block(a.message, true) : this.block(a, false)));
+            if (a instanceof Error) break;
+          }
         }
       },
       close: () => {
