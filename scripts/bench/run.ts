@@ -5,7 +5,6 @@
 // Never part of `npm test`. Options: see options.ts (--quick, --only docker,local, --out DIR).
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from '../../src/core/errors';
-import { controlModeOps, leanSpawnRows } from './experiments/experimentRows';
 import { cleanupAll, installSignalHandlers, interruptSignal, onCleanup, sweepDeadRuns } from './cleanup';
 import { createDockerEnv, docker, requireDocker, agentWorkspace } from './env/dockerEnv';
 import { createK8sEnv } from './env/k8sEnv';
@@ -61,18 +60,10 @@ async function runRuntime(env: BenchRuntime, o: BenchOptions, rows: Row[], profi
     rows.push(...r.rows);
     profiles.push(...r.profiles);
   });
-  if (env.name === 'docker') {
-    await step(rows, { section: 'lifecycle', scenario: 'spawn with fewer execs (experiment)', runtime: env.name }, async () => {
-      const r = await leanSpawnRows(env, o, agentWorkspace('lean'));
-      rows.push(...r.rows);
-      profiles.push(...r.profiles);
-    });
-  }
   await step(rows, { section: 'tmux op', scenario: 'tmux operations', runtime: env.name }, async () => {
     const h = await env.runtime.spawnAgent(env.config('ops', 'fake'));
     try {
       rows.push(...(await runTmuxOps(env, o, h)));
-      if (env.name === 'docker') rows.push(...(await controlModeOps(env, o, h)));
     } finally {
       await env.runtime.killAgent(h).catch(() => undefined);
     }

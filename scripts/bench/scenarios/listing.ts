@@ -7,7 +7,6 @@
 import { RuntimeManager } from '../../../src/core/runtimeManager';
 import type { RuntimeListing } from '../../../src/core/runtimeManager';
 import { DockerCliBaseline } from '../baseline/dockerCli';
-import { controlModeList } from '../experiments/experimentRows';
 import { docker } from '../env/dockerEnv';
 import type { BenchRuntime } from '../env/types';
 import { interleave, repeat, timeMs } from '../measure';
@@ -89,8 +88,6 @@ export async function runListing(envs: BenchRuntime[], o: BenchOptions, baseline
           if (n > 0) {
             const b = await interleave(o.warmup.list + o.reps.listBig, ours, () => timeMs(() => cli.listWithTmux(label)));
             rows.push(makeRow({ section: 'list', scenario: `listAgents, ${n} agents (same work: + tmux per container)`, runtime: 'docker', ours: b.ours, warmup: o.warmup.list, baseline: { label: '`docker ps` + `docker exec … tmux list-sessions` per container, in parallel', samples: b.baseline } }));
-            const p = pops.find((x) => x.env === env);
-            if (p && count === maxCount) rows.push(...(await controlModeList(env, o, p.handles, reps)));
           }
         } else {
           rows.push(makeRow({ section: 'list', scenario: `listAgents, ${n} agents`, runtime: env.name, ours: await repeat(total, ours), warmup: o.warmup.list, target: count === maxCount ? LIST_TARGET : undefined }));
