@@ -49,7 +49,12 @@ export class ControlModeExecutor implements StreamingExecutor {
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const line = this.controlLine(argv, opts);
     const client = line === undefined ? undefined : await this.ensureClient();
-    if (line === undefined || !client) return this.opts.base.exec(argv, opts);
+    if (line === undefined || !client) {
+      const r = await this.opts.base.exec(argv, opts);
+      // A session now exists: the next command may attach at once.
+      if (r.exitCode === 0 && this.startsServer(argv)) this.retryAt = 0;
+      return r;
+    }
     const timeoutMs = opts.timeoutMs ?? 10_000;
     try {
       const r = await withTimeout(client.runLine(line), timeoutMs, `"${argv.join(' ').slice(0, 120)}" on ${this.where}`);
@@ -66,6 +71,10 @@ export class ControlModeExecutor implements StreamingExecutor {
       else if (!client.isOpen) return this.opts.base.exec(argv, opts);
       throw e;
     }
+  }
+
+  private startsServer(argv: readonly string[]): boolean {
+    return argv[0] === 'tmux' && SERVER_STARTERS.has(argv[this.opts.globalArgs.length + 1] ?? '');
   }
 
   /** The command line for tmux's parser, or undefined when this argv must run as a process. */
@@ -104,6 +113,14 @@ export class ControlModeExecutor implements StreamingExecutor {
         return undefined;
       }
       this.client = client;
+      // Its session went (the agent was killed) or the server stopped: until a new session
+      // exists or the retry wait is over, commands go as processes, without a failed attach each.
+      client.onEnd(() => {
+        if (this.client === client) {
+          this.client = undefined;
+          this.retryAt = Date.now() + (this.opts.retryMs ?? 2_000);
+        }
+      });
       return client;
     } catch (e) {
       // Usually no session yet (or any more); commands go through processes meanwhile.

@@ -9,8 +9,6 @@ import { TmuxHostRuntime, type TmuxHostRuntimeOptions } from '../tmuxHost/tmuxHo
 import { sshAttachArgv } from './sshAttach';
 import { SshConnection } from './sshConnection';
 import { SshExecExecutor } from './sshExecExecutor';
-import { ControlModeExecutor } from '../../tmux/controlModeExecutor';
-import { TmuxService } from '../../tmux/tmuxService';
 import { validateSshHostOptions, type ResolveEnv, type SshHostOptions } from './sshTarget';
 
 /**
@@ -44,7 +42,6 @@ export class SshRuntime extends TmuxHostRuntime {
   private readonly connection: SshConnection;
   private readonly hostOptions: SshHostOptions;
   private readonly localUser?: string;
-  private readonly commandExecutor: ControlModeExecutor;
 
   constructor(opts: SshRuntimeOptions) {
     validateRuntimeId(opts.id);
@@ -72,21 +69,16 @@ export class SshRuntime extends TmuxHostRuntime {
       logger: opts.logger,
       env: opts.env,
     });
-    const base = new SshExecExecutor(connection);
-    // Each exec channel costs sshd a session (~100 ms here); tmux commands ride one
-    // control-mode client instead once a session exists (ControlModeExecutor).
-    const executor = new ControlModeExecutor({ base, globalArgs: new TmuxService(base, { socketName, utf8: true }).globalArgs, logger: opts.logger });
     super({
       ...opts,
       label: opts.label ?? `ssh: ${opts.alias ?? (opts.user ? `${opts.user}@${opts.host}` : opts.host)}`,
       socketName,
-      executor,
+      executor: new SshExecExecutor(connection),
       // sshd passes no locale unless the host sets one, and tmux then mangles the tabs of its
       // -F output; the attach terminal (VS Code's) is UTF-8 too.
       utf8: true,
     });
     this.connection = connection;
-    this.commandExecutor = executor;
     this.hostOptions = hostOptions;
     this.localUser = opts.env?.localUser;
   }
@@ -108,7 +100,6 @@ export class SshRuntime extends TmuxHostRuntime {
 
   override dispose(): void {
     super.dispose();
-    this.commandExecutor.dispose();
     this.connection.dispose();
   }
 }

@@ -79,3 +79,22 @@ test('a client that does not answer in time is closed: the command times out, th
   assert.equal(executor.attached, false);
   executor.dispose();
 });
+
+test('after a failed attach, a new session lets the next command attach at once; a client that ends waits again', async () => {
+  const { base, tmux, executor } = setup({ refuseAttach: 'no sessions' });
+  await tmux.hasSession('ta-a'); // no server yet: refused, and no retry for a while
+  assert.equal(base.opened.length, 1);
+  await tmux.newSession({ name: 'ta-a', command: ['cat'] });
+  await tmux.capturePane('ta-a'); // tries again right away
+  assert.equal(base.opened.length, 2);
+  executor.dispose();
+
+  const live = setup();
+  await live.tmux.capturePane('ta-a');
+  assert.equal(live.executor.attached, true);
+  live.base.end(0); // its session was killed
+  await live.tmux.capturePane('ta-a');
+  assert.equal(live.base.opened.length, 1, 'no attach right after the client ended');
+  assert.equal(live.base.processes.length, 1);
+  live.executor.dispose();
+});
