@@ -228,15 +228,25 @@ describe('DockerRuntime against a real daemon', () => {
     assert.ok(tmux.executor instanceof ControlModeExecutor);
     assert.equal(tmux.executor.attached, true, 'attached during the spawn, after the session existed');
     // One tmux client process in the container: ours, in control mode.
-    const clients = await docker.getContainer(containerId(h)).exec({ Cmd: ['tmux', '-L', 'tmux-agents', 'list-clients', '-F', '#{client_control_mode}'], AttachStdout: true, User: `${AGENT_UID}:${AGENT_UID}` });
-    const out = await new Promise<string>((resolve) => {
-      void clients.start({}).then((stream) => {
-        let text = '';
-        stream.on('data', (d: Buffer) => (text += d.toString('utf8')));
-        stream.on('end', () => resolve(text));
+    const controlClients = async () => {
+      const e = await docker.getContainer(containerId(h)).exec({ Cmd: ['tmux', '-L', 'tmux-agents', 'list-clients', '-F', '#{client_control_mode}'], AttachStdout: true, User: `${AGENT_UID}:${AGENT_UID}` });
+      const stream = await e.start({});
+      const text = await new Promise<string>((resolve) => {
+        let t = '';
+        stream.on('data', (d: Buffer) => (t += d.toString('utf8')));
+        stream.on('end', () => resolve(t));
       });
-    });
-    assert.match(out, /1/);
+      return (text.match(/1\n/g) ?? []).length;
+    };
+    assert.equal(await controlClients(), 1);
+    // A reload (a fresh runtime) attaches its own client and takes it away when disposed.
+    for (let i = 0; i < 2; i++) {
+      const fresh = newRuntime(RUNTIME);
+      await fresh.getTmux(h).capturePane(h.sessionName);
+      assert.equal(await controlClients(), 2);
+      fresh.dispose();
+      await waitFor('the fresh runtime\'s client to go', async () => ((await controlClients()) === 1 ? true : undefined));
+    }
     // Byte-exact text typed over the control line, quotes and all.
     await tmux.typeText(h.sessionName, `it's "quoted" $(not run) ; #{x}`);
     await tmux.sendKeys(h.sessionName, 'Enter');
