@@ -10,6 +10,7 @@
 import { withTimeout } from '../core/async';
 import { errorMessage } from '../core/errors';
 import { DisposableBase, Emitter, type Event } from '../core/lifecycle';
+import { Throttle } from '../core/throttle';
 import { nullLogger, type Logger } from '../core/log';
 import { TmuxControlClient } from './controlClient';
 import { canStream } from './executor';
@@ -47,17 +48,17 @@ export class TmuxChangeWatcher extends DisposableBase {
   private retryAt = 0;
   private retryMs: number;
   private lastFailure: string | undefined;
-  private lastActivityFire = 0;
-  private activityTimer: NodeJS.Timeout | undefined;
+  private readonly activity: Throttle;
   private readonly log: Logger;
-  private readonly throttleMs: number;
   private readonly _onDidChange = this._register(new Emitter<TmuxChange>());
   readonly onDidChange: Event<TmuxChange> = this._onDidChange.event;
 
   constructor(private readonly opts: TmuxChangeWatcherOptions) {
     super();
     this.log = opts.logger ?? nullLogger;
-    this.throttleMs = opts.activityThrottleMs ?? 2_000;
+    this.activity = new Throttle(opts.activityThrottleMs ?? 2_000, () => {
+      if (this.live) this._onDidChange.fire('activity');
+    });
     this.retryMs = opts.retryMs ?? 5_000;
   }
 
@@ -125,27 +126,14 @@ export class TmuxChangeWatcher extends DisposableBase {
       // the listing that attached us, and anything that changed in between is in it.
       const sub = rest.slice(0, rest.indexOf(' '));
       if (sub === SUBSCRIPTION.state) this._onDidChange.fire('state');
-      else if (sub === SUBSCRIPTION.activity) this.activityChanged();
+      else if (sub === SUBSCRIPTION.activity) this.activity.trigger();
     }
-  }
-
-  private activityChanged(): void {
-    if (this.activityTimer) return;
-    const wait = this.lastActivityFire + this.throttleMs - Date.now();
-    const fire = () => {
-      this.activityTimer = undefined;
-      this.lastActivityFire = Date.now();
-      if (this.live) this._onDidChange.fire('activity');
-    };
-    if (wait <= 0) fire();
-    else this.activityTimer = setTimeout(fire, wait);
   }
 
   private onEnd(client: TmuxControlClient, reason: string): void {
     if (client !== this.client) return;
     this.client = undefined;
-    clearTimeout(this.activityTimer);
-    this.activityTimer = undefined;
+    this.activity.cancel();
     const wasLive = this.live;
     this.live = false;
     if (wasLive && !this.disposed) {
@@ -163,7 +151,7 @@ export class TmuxChangeWatcher extends DisposableBase {
   override dispose(): void {
     this.disposed = true;
     this.live = false;
-    clearTimeout(this.activityTimer);
+    this.activity.cancel();
     this.client?.close();
     this.client = undefined;
     super.dispose();

@@ -24,5 +24,6 @@ export const dockerRuntimeFactory: RuntimeFactory = {
       providers: ctx.providers,
       readyTimeoutMs: ctx.readyTimeoutMs,
       logger: ctx.logger,
+      liveUpdates: ctx.liveUpdates,
     }),
 };

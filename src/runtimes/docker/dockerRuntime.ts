@@ -2,7 +2,7 @@
 // tmux runs inside each container as the non-root agent user on its own server
 // (`-L tmux-agents`); every tmux command goes through an Engine API exec.
 import type Dockerode from 'dockerode';
-import { withTimeout } from '../../core/async';
+import { settleWithin, withTimeout } from '../../core/async';
 import { TmuxAgentsError, errorMessage, isTmuxAgentsError } from '../../core/errors';
 import { Emitter, toDisposable, type Event } from '../../core/lifecycle';
 import { nullLogger, type Logger } from '../../core/log';
@@ -14,6 +14,7 @@ import { sessionTarget } from '../../tmux/tmuxCommands';
 import { ControlModeExecutor } from '../../tmux/controlModeExecutor';
 import { TmuxService } from '../../tmux/tmuxService';
 import { removeAgentContainer } from './containerLifecycle';
+import { ContainerWatchers, type WatchTarget } from './containerWatchers';
 import { AGENT_SOCKET_NAME, LABEL, WORKSPACE_DIR, containerName } from './containerSpec';
 import { agentInfoFromContainer, containerDisplayName, handleFromContainer, statusFromContainer, type ContainerRow, type SessionProbe } from './containerStatus';
 import { createDockerClient } from './dockerClient';
@@ -26,6 +27,7 @@ import { SessionRestorer, launchFromLabels } from './sessionRestore';
 import { spawnAgentContainer } from './spawnAgentContainer';
 
 const PROBE_TIMEOUT_MS = 5_000;
+const WATCHER_WAIT_MS = 1_500;
 const KILL_SESSION_TIMEOUT_MS = 3_000;
 
 export class DockerRuntime implements AgentRuntime {
@@ -45,6 +47,7 @@ export class DockerRuntime implements AgentRuntime {
   private disposed = false;
   private used = false;
   private listeners = 0;
+  private readonly watchers: ContainerWatchers;
 
   constructor(private readonly opts: DockerRuntimeOptions) {
     checkOptions(opts);
@@ -59,6 +62,7 @@ export class DockerRuntime implements AgentRuntime {
       this.endpointOrError = e instanceof TmuxAgentsError ? e : new TmuxAgentsError('invalid-input', errorMessage(e));
     }
     this.label = opts.label ?? defaultLabel(this.endpointOrError);
+    this.watchers = new ContainerWatchers({ onChange: () => this.changes.fire(), activityThrottleMs: opts.activityThrottleMs, logger: this.log });
     this.restorer = new SessionRestorer({
       graceMs: this.restoreGraceMs,
       restore: (row) => this.restoreSession(row),
@@ -85,9 +89,18 @@ export class DockerRuntime implements AgentRuntime {
     this.maybeFollowEvents();
     return toDisposable(() => {
       sub.dispose();
-      this.listeners--;
+      // Nobody listens any more: no reason to keep tmux clients attached in the containers.
+      if (--this.listeners === 0) this.watchers.clear();
     });
   };
+
+  /**
+   * True while every agent container with a session has its tmux change watcher attached:
+   * their status is pushed (container changes come from the daemon's events).
+   */
+  isLive(): boolean {
+    return this.listeners > 0 && this.watchers.isLive;
+  }
 
   async spawnAgent(config: AgentConfig, signal?: AbortSignal): Promise<AgentHandle> {
     return await spawnAgentContainer(
@@ -139,6 +152,7 @@ export class DockerRuntime implements AgentRuntime {
     this.restorer.prune(ids);
     // Containers removed outside VS Code take their control clients with them.
     for (const key of [...this.tmuxCache.keys()]) if (/^[0-9a-f]{64}\0/.test(key) && !ids.has(key.slice(0, 64))) this.forgetTmux(key);
+    const watch: WatchTarget[] = [];
     const infos = await Promise.all(
       rows.map(async (row) => {
         const handle = handleFromContainer(row, this.type, this.id);
@@ -153,11 +167,17 @@ export class DockerRuntime implements AgentRuntime {
           } else {
             const probe = await this.probeSession(row.Id, handle);
             decision = probe.kind === 'missing' ? await this.restorer.check(row) : statusFromContainer(row, probe);
+            if (probe.kind === 'alive' || probe.kind === 'dead') {
+              watch.push({ containerId: row.Id, session: handle.sessionName, tmux: this.tmuxFor(row.Id, handle.data.user ?? this.defaultUserSpec(), handle.data.containerName) });
+            }
           }
         }
         return agentInfoFromContainer(handle, row, decision);
       }),
     );
+    // The first listing with a listener attaches a watcher per container, briefly awaited so
+    // the refresh it serves knows whether polling is needed; the rest goes on in the background.
+    if (this.listeners > 0 && this.opts.liveUpdates !== false) await settleWithin(this.watchers.sync(watch), WATCHER_WAIT_MS);
     return infos.filter((i): i is AgentInfo => i !== undefined);
   }
 
@@ -186,6 +206,7 @@ export class DockerRuntime implements AgentRuntime {
     this.follower?.dispose();
     this.follower = undefined;
     this.restorer.dispose();
+    this.watchers.dispose();
     this.changes.dispose();
     for (const key of [...this.tmuxCache.keys()]) this.forgetTmux(key);
   }
@@ -320,6 +341,7 @@ export class DockerRuntime implements AgentRuntime {
 
   private dropTmux(containerId: string): void {
     for (const key of [...this.tmuxCache.keys()]) if (key.startsWith(`${containerId}\0`)) this.forgetTmux(key);
+    this.watchers.forget(containerId);
   }
 
   private forgetTmux(key: string): void {

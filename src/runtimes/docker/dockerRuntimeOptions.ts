@@ -66,6 +66,10 @@ export interface DockerRuntimeOptions {
    * exec each; false keeps one exec per command (the benchmark compares the two).
    */
   tmuxControlMode?: boolean;
+  /** Watch each agent container's tmux for status changes while someone listens (default true). */
+  liveUpdates?: boolean;
+  /** Output activity from all containers is pushed at most this often. Default 2000 ms. */
+  activityThrottleMs?: number;
   /**
    * A running agent container whose tmux session is missing (the container was restarted,
    * e.g. by a daemon restart) gets its CLI relaunched once it has been up this long, which

@@ -14,13 +14,12 @@ import { TRICKY_TASKS, readAgentLog, waitForMessages } from '../../support/fakeA
 import {
   AGENT_UID,
   captureLogger,
-  cleanupRuntime,
+  tearDown,
   containersOf,
   docker,
   fakeAgentConfig,
   makeWorkspace,
   newRuntime,
-  removeDir,
   requireDockerAndImage,
   runInPty,
   uniqueId,
@@ -43,11 +42,9 @@ before(async () => {
 });
 
 after(async () => {
-  rt?.dispose();
   try {
-    await cleanupRuntime(RUNTIME);
+    await tearDown(rt, RUNTIME, ws);
   } finally {
-    if (ws) removeDir(ws);
     if (timings.length) console.log(`docker runtime timings:\n  ${timings.join('\n  ')}`);
   }
 });

@@ -90,6 +90,16 @@ export function containersOf(runtimeId: string, extraFilters: string[] = []): st
 }
 
 /** Removes whatever a test left (by label), then asserts none is left. For after() hooks. */
+/** A test file's after(): the runtime disposed, its containers and workspace removed. */
+export async function tearDown(rt: { dispose(): void } | undefined, runtimeId: string, ws: string | undefined): Promise<void> {
+  rt?.dispose();
+  try {
+    await cleanupRuntime(runtimeId);
+  } finally {
+    if (ws) removeDir(ws);
+  }
+}
+
 export async function cleanupRuntime(runtimeId: string): Promise<void> {
   const ids = containersOf(runtimeId);
   for (const id of ids) {
