@@ -81,6 +81,7 @@ interface Pending {
 }
 
 export const agentKey = (h: AgentHandle): string => `${h.runtimeId}\u0000${h.agentId}`;
+const runtimeIdOf = (key: string): string => key.slice(0, key.indexOf('\u0000'));
 
 export class StatusService extends DisposableBase {
   private rules: ScreenRuleSet;
@@ -167,13 +168,9 @@ export class StatusService extends DisposableBase {
 
     for (const k of Object.keys(stats) as Array<keyof RefineStats>) this.totals[k] += stats[k];
     for (const t of transitions) this._onDidTransition.fire(t);
-    const byRuntime = new Map<string, number>();
-    for (const [key, d] of results) {
-      const ms = recheckInMs([d]);
-      const runtimeId = key.slice(0, key.indexOf('\u0000'));
-      if (ms !== undefined) byRuntime.set(runtimeId, Math.min(byRuntime.get(runtimeId) ?? Infinity, ms));
-    }
-    return { listings: out, transitions, stats, recheckInMs: recheckInMs(results.values()), recheckInMsByRuntime: byRuntime };
+    const byRuntime = recheckByRuntime(results);
+    const soonest = Math.min(...byRuntime.values());
+    return { listings: out, transitions, stats, recheckInMs: Number.isFinite(soonest) ? soonest : undefined, recheckInMsByRuntime: byRuntime };
   }
 
   private async probe(tmux: TmuxService, sessions: string[], stats: RefineStats): Promise<ProbeLine[]> {
@@ -254,7 +251,7 @@ export class StatusService extends DisposableBase {
     const given = new Set(listings.map((l) => l.runtimeId));
     for (const map of [this.lastKnown, this.screens] as Array<Map<string, unknown>>) {
       for (const key of [...map.keys()]) {
-        const runtimeId = key.slice(0, key.indexOf('\u0000'));
+        const runtimeId = runtimeIdOf(key);
         if (seen.has(key) || failed.has(runtimeId) || (!complete && !given.has(runtimeId))) continue;
         map.delete(key);
       }
@@ -263,16 +260,18 @@ export class StatusService extends DisposableBase {
 }
 
 /**
- * The soonest lapse, plus a second: tmux's clock has whole seconds, and a check exactly at
- * the boundary would still see the old status.
+ * Per runtime, the soonest lapse, plus a second: tmux's clock has whole seconds, and a check
+ * exactly at the boundary would still see the old status.
  */
-function recheckInMs(detections: Iterable<Detection>): number | undefined {
-  let soonest: number | undefined;
-  for (const d of detections) {
+function recheckByRuntime(results: ReadonlyMap<string, Detection>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, d] of results) {
     if (d.expiresInSec === undefined || !Number.isFinite(d.expiresInSec)) continue;
-    soonest = Math.min(soonest ?? Infinity, Math.max(0, d.expiresInSec));
+    const runtimeId = runtimeIdOf(key);
+    const ms = (Math.max(0, d.expiresInSec) + 1) * 1000;
+    out.set(runtimeId, Math.min(out.get(runtimeId) ?? Infinity, ms));
   }
-  return soonest === undefined ? undefined : (soonest + 1) * 1000;
+  return out;
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time. */

@@ -38,6 +38,11 @@ export interface TmuxChangeWatcherOptions {
 }
 
 const ATTACH_TIMEOUT_MS = 10_000;
+/**
+ * How long a runtime's listing waits for its watchers to attach, so the refresh it serves
+ * knows whether polling is needed; a slower attach goes on in the background.
+ */
+export const FIRST_ATTACH_WAIT_MS = 1_500;
 const SUBSCRIPTION = { state: 'tmux-agents-state', activity: 'tmux-agents-activity' } as const;
 
 export class TmuxChangeWatcher extends DisposableBase {

@@ -43,6 +43,11 @@ export type PaneState = PaneStateLine;
 
 let bufferCounter = 0;
 
+/** The global part of a tmux argv for these options (see TmuxService.globalArgs). */
+export function tmuxGlobalArgs(opts: Pick<TmuxServiceOptions, 'utf8' | 'configFile' | 'socketName'>): string[] {
+  return [...(opts.utf8 ? ['-u'] : []), ...(opts.configFile ? ['-f', opts.configFile] : []), ...(opts.socketName ? ['-L', opts.socketName] : [])];
+}
+
 export class TmuxService {
   readonly socketName?: string;
   private readonly timeoutMs: number;
@@ -65,11 +70,7 @@ export class TmuxService {
 
   /** The global part of every tmux argv (UTF-8 flag, config file, socket selection). */
   get globalArgs(): string[] {
-    return [
-      ...(this.utf8 ? ['-u'] : []),
-      ...(this.configFile ? ['-f', this.configFile] : []),
-      ...(this.socketName ? ['-L', this.socketName] : []),
-    ];
+    return tmuxGlobalArgs({ utf8: this.utf8, configFile: this.configFile, socketName: this.socketName });
   }
 
   /** Full argv for a tmux command, exactly as it will run. */

@@ -9,7 +9,7 @@ import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { AgentModel } from './agentModel';
 
-export type RefreshReason = 'manual' | 'command' | 'runtime-event' | 'poll' | 'config' | 'visible';
+export type RefreshReason = 'manual' | 'command' | 'runtime-event' | 'config' | 'visible';
 
 const DEBOUNCE_MS = 200;
 /**

@@ -4,7 +4,6 @@
 import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { createLogger } from '../../../src/core/log';
 import { ProviderCatalog } from '../../../src/core/providers';
 import type { AgentHandle } from '../../../src/core/types';
@@ -16,13 +15,9 @@ import { traceLog } from '../trace';
 import { runCli } from './cli';
 import { MINIMAL_AGENT, type BenchRuntime, type IdleMemory } from './types';
 
-export const IMAGE = 'tmux-agents-base:latest';
-export const SOCKET = '/var/run/docker.sock';
-export const FIXTURES_IN_CONTAINER = '/opt/fixtures';
-/** The image's `agent` user; the workspace is chowned to it so the fake agent can log there. */
-export const AGENT_UID = 1000;
+import { AGENT_UID, FIXTURES_IN_CONTAINER, IMAGE, SOCKET, docker } from '../../../test/support/dockerAgentImage';
 
-export const docker = new Docker({ socketPath: SOCKET });
+export { AGENT_UID, FIXTURES_IN_CONTAINER, IMAGE, SOCKET, docker };
 
 export async function requireDocker(): Promise<string> {
   try {

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../../src/core/log';
-import { ProviderCatalog } from '../../../src/core/providers';
 import { SshRuntime } from '../../../src/runtimes/ssh';
 import { shellJoin } from '../../../src/tmux/shellQuote';
-import { FAKE_AGENT_READY, fakeAgentCommand, waitForMessages } from '../../../test/support/fakeAgent';
+import { fakeAgentCommand, waitForMessages } from '../../../test/support/fakeAgent';
+import { sshRuntime } from '../../../test/integration/ssh/sshHarness';
 import { startSshServer } from '../../../test/support/sshServer';
 import { killTmuxServer, onCleanup, runTag } from '../cleanup';
 import { traceLog } from '../trace';
@@ -30,16 +30,8 @@ export async function createSshEnv(): Promise<BenchRuntime> {
     rmSync(dir, { recursive: true, force: true });
   };
   onCleanup('ssh runtime and sshd', dispose);
-  const rt = new SshRuntime({
+  const rt = sshRuntime(srv, socketName, {
     id: `${runTag}-ssh`,
-    host: srv.host,
-    port: srv.port,
-    user: srv.user,
-    identityFile: srv.userKeyPath,
-    knownHostsPath: srv.knownHostsPath,
-    useAgent: false,
-    socketName,
-    providers: new ProviderCatalog({ custom: { readyPattern: FAKE_AGENT_READY } }),
     readyTimeoutMs: 60_000,
     logger: createLogger((level, msg) => traceLog(`${level} ${msg}`), 'ssh'),
   });

@@ -2,12 +2,11 @@
 // list changed (started, stopped, removed outside VS Code). Reconnects with backoff when
 // the stream breaks (a daemon restart) and reports the reconnect, since events may have
 // been missed meanwhile; the tree's occasional full re-list covers anything else.
-import { retryLoop } from '../../core/retryLoop';
+import { Follower } from '../../core/retryLoop';
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { errorMessage } from '../../core/errors';
-import type { Disposable } from '../../core/lifecycle';
-import { nullLogger, type Logger } from '../../core/log';
+import type { Logger } from '../../core/log';
 import { LABEL } from './containerSpec';
 
 /** Container lifecycle actions that change what the tree shows. exec_* (our own tmux calls) are left out. */
@@ -58,65 +57,45 @@ export function parseEventChunk(pending: string): { events: ContainerEvent[]; re
   return { events, rest };
 }
 
-export class DockerEventFollower implements Disposable {
-  private readonly abort = new AbortController();
+export class DockerEventFollower extends Follower {
   private stream: Readable | undefined;
-  private started = false;
-  private readonly log: Logger;
 
   constructor(private readonly opts: DockerEventFollowerOptions) {
-    this.log = opts.logger ?? nullLogger;
+    super('Docker event stream', opts);
   }
 
-  start(): void {
-    if (this.started || this.abort.signal.aborted) return;
-    this.started = true;
-    void this.loop();
-  }
-
-  dispose(): void {
-    this.abort.abort();
+  protected closeCurrent(): void {
     this.stream?.destroy();
     this.stream = undefined;
   }
 
-  private loop(): Promise<void> {
+  protected async connect(attempt: number): Promise<boolean> {
     const signal = this.abort.signal;
-    return retryLoop(
-      {
-        signal,
-        minBackoffMs: this.opts.minBackoffMs,
-        maxBackoffMs: this.opts.maxBackoffMs,
-        onError: (e, retryIn) => this.log.debug(`Docker event stream unavailable (retrying in ${retryIn} ms): ${errorMessage(e)}`),
-      },
-      async (attempt) => {
-        const docker = await this.opts.docker();
-        const stream = (await docker.getEvents({ filters: eventFilters(this.opts.runtimeId), abortSignal: signal })) as unknown as Readable;
-        if (signal.aborted) {
-          stream.destroy();
-          return false;
-        }
-        this.stream = stream;
-        // Any connection but the very first follows a gap in which events may have been lost.
-        if (attempt > 0) this.opts.onReconnect?.();
-        await new Promise<void>((resolve) => {
-          let pending = '';
-          stream.on('data', (chunk: Buffer) => {
-            const parsed = parseEventChunk(pending + chunk.toString('utf8'));
-            pending = parsed.rest;
-            for (const e of parsed.events) this.opts.onEvent(e);
-          });
-          stream.once('end', () => resolve());
-          stream.once('close', () => resolve());
-          stream.once('error', (e) => {
-            if (!signal.aborted) this.log.debug(`Docker event stream error: ${errorMessage(e)}`);
-            resolve();
-          });
-        });
-        this.stream = undefined;
-        if (!signal.aborted) this.log.info('Docker event stream ended; reconnecting');
-        return true;
-      },
-    );
+    const docker = await this.opts.docker();
+    const stream = (await docker.getEvents({ filters: eventFilters(this.opts.runtimeId), abortSignal: signal })) as unknown as Readable;
+    if (signal.aborted) {
+      stream.destroy();
+      return false;
+    }
+    this.stream = stream;
+    // Any connection but the very first follows a gap in which events may have been lost.
+    if (attempt > 0) this.opts.onReconnect?.();
+    await new Promise<void>((resolve) => {
+      let pending = '';
+      stream.on('data', (chunk: Buffer) => {
+        const parsed = parseEventChunk(pending + chunk.toString('utf8'));
+        pending = parsed.rest;
+        for (const e of parsed.events) this.opts.onEvent(e);
+      });
+      stream.once('end', () => resolve());
+      stream.once('close', () => resolve());
+      stream.once('error', (e) => {
+        if (!signal.aborted) this.log.debug(`Docker event stream error: ${errorMessage(e)}`);
+        resolve();
+      });
+    });
+    this.stream = undefined;
+    if (!signal.aborted) this.log.info('Docker event stream ended; reconnecting');
+    return true;
   }
 }

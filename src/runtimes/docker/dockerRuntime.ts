@@ -12,7 +12,8 @@ import { launchAgentSession } from '../../tmux/agentSession';
 import { SESSION_FIELDS, labelOptions, parseSessionRow } from '../../tmux/sessionLabels';
 import { sessionTarget } from '../../tmux/tmuxCommands';
 import { ControlModeExecutor } from '../../tmux/controlModeExecutor';
-import { TmuxService } from '../../tmux/tmuxService';
+import { FIRST_ATTACH_WAIT_MS } from '../../tmux/tmuxChangeWatcher';
+import { TmuxService, tmuxGlobalArgs } from '../../tmux/tmuxService';
 import { removeAgentContainer } from './containerLifecycle';
 import { ContainerWatchers, type WatchTarget } from './containerWatchers';
 import { AGENT_SOCKET_NAME, LABEL, WORKSPACE_DIR, containerName } from './containerSpec';
@@ -27,7 +28,6 @@ import { SessionRestorer, launchFromLabels } from './sessionRestore';
 import { spawnAgentContainer } from './spawnAgentContainer';
 
 const PROBE_TIMEOUT_MS = 5_000;
-const WATCHER_WAIT_MS = 1_500;
 const KILL_SESSION_TIMEOUT_MS = 3_000;
 
 export class DockerRuntime implements AgentRuntime {
@@ -175,9 +175,7 @@ export class DockerRuntime implements AgentRuntime {
         return agentInfoFromContainer(handle, row, decision);
       }),
     );
-    // The first listing with a listener attaches a watcher per container, briefly awaited so
-    // the refresh it serves knows whether polling is needed; the rest goes on in the background.
-    if (this.listeners > 0 && this.opts.liveUpdates !== false) await settleWithin(this.watchers.sync(watch), WATCHER_WAIT_MS);
+    if (this.listeners > 0 && this.opts.liveUpdates !== false) await settleWithin(this.watchers.sync(watch), FIRST_ATTACH_WAIT_MS);
     return infos.filter((i): i is AgentInfo => i !== undefined);
   }
 
@@ -331,8 +329,7 @@ export class DockerRuntime implements AgentRuntime {
     if (!t) {
       const base = new DockerExecExecutor(() => this.docker(), this.endpoint, { container, user, displayName });
       const serviceOpts = { socketName: AGENT_SOCKET_NAME, timeoutMs: this.opts.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs };
-      const executor =
-        this.opts.tmuxControlMode === false ? base : new ControlModeExecutor({ base, globalArgs: new TmuxService(base, serviceOpts).globalArgs, logger: this.log });
+      const executor = this.opts.tmuxControlMode === false ? base : new ControlModeExecutor({ base, globalArgs: tmuxGlobalArgs(serviceOpts), logger: this.log });
       t = new TmuxService(executor, serviceOpts);
       this.tmuxCache.set(key, t);
     }

@@ -4,10 +4,9 @@
 // reports changes, not the current state over again. The API server ends watches after a
 // while (and on errors such as 410 Gone); the watch then restarts, with backoff when it
 // keeps failing, and reports the restart since events may have been missed meanwhile.
-import { retryLoop } from '../../core/retryLoop';
+import { Follower } from '../../core/retryLoop';
 import { errorMessage } from '../../core/errors';
-import type { Disposable } from '../../core/lifecycle';
-import { nullLogger, type Logger } from '../../core/log';
+import type { Logger } from '../../core/log';
 import type { K8sClients } from './k8sClient';
 
 export type PodEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -27,49 +26,30 @@ export interface PodWatcherOptions {
 /** A watch that lasted at least this long was healthy: the next one starts without backoff. */
 const HEALTHY_MS = 5_000;
 
-export class PodWatcher implements Disposable {
-  private readonly abort = new AbortController();
+export class PodWatcher extends Follower {
   private controller: AbortController | undefined;
-  private started = false;
-  private readonly log: Logger;
+  private connections = 0;
+  private readonly path: string;
 
   constructor(private readonly opts: PodWatcherOptions) {
-    this.log = opts.logger ?? nullLogger;
+    super(`Pod watch in ${opts.namespace}`, opts);
+    this.path = `/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/pods`;
   }
 
-  start(): void {
-    if (this.started || this.abort.signal.aborted) return;
-    this.started = true;
-    void this.loop();
-  }
-
-  dispose(): void {
-    this.abort.abort();
+  protected closeCurrent(): void {
     this.controller?.abort();
     this.controller = undefined;
   }
 
-  private loop(): Promise<void> {
-    const path = `/api/v1/namespaces/${encodeURIComponent(this.opts.namespace)}/pods`;
-    let connections = 0;
-    return retryLoop(
-      {
-        signal: this.abort.signal,
-        minBackoffMs: this.opts.minBackoffMs,
-        maxBackoffMs: this.opts.maxBackoffMs,
-        onError: (e, retryIn) => this.log.debug(`Pod watch in ${this.opts.namespace} unavailable (retrying in ${retryIn} ms): ${errorMessage(e)}`),
-      },
-      async () => {
-        const began = Date.now();
-        const c = await this.opts.clients();
-        const list = await c.core.listNamespacedPod({ namespace: this.opts.namespace, labelSelector: this.opts.labelSelector });
-        if (this.abort.signal.aborted) return false;
-        if (connections++ > 0) this.opts.onReconnect?.();
-        const ended = await this.watchOnce(c, path, list.metadata?.resourceVersion);
-        if (ended) this.log.debug(`Pod watch in ${this.opts.namespace} ended: ${ended}`);
-        return Date.now() - began >= HEALTHY_MS;
-      },
-    );
+  protected async connect(): Promise<boolean> {
+    const began = Date.now();
+    const c = await this.opts.clients();
+    const list = await c.core.listNamespacedPod({ namespace: this.opts.namespace, labelSelector: this.opts.labelSelector });
+    if (this.abort.signal.aborted) return false;
+    if (this.connections++ > 0) this.opts.onReconnect?.();
+    const ended = await this.watchOnce(c, this.path, list.metadata?.resourceVersion);
+    if (ended) this.log.debug(`Pod watch in ${this.opts.namespace} ended: ${ended}`);
+    return Date.now() - began >= HEALTHY_MS;
   }
 
   /** One watch from `resourceVersion`; resolves when it ends, with why (or '' for a normal end). */

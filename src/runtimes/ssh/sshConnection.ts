@@ -37,6 +37,17 @@ export interface ExecChannel {
   release(): void;
 }
 
+/**
+ * The server refused a channel: past MaxSessions OpenSSH answers "open failed" (reason 2,
+ * connect failed); other servers use 1 (prohibited) or 4 (resource shortage).
+ */
+function isRefusal(err: SshLibError): boolean {
+  return err.reason === 1 || err.reason === 2 || err.reason === 4;
+}
+
+/** Retries of a refused channel while sshd frees a session that just closed. */
+const SETTLE_RETRIES = 4;
+
 // ssh2's messages for a connection that died under a channel request.
 const CONNECTION_GONE = /not connected|no response from server|closed|reset|epipe|timed out/i;
 
@@ -109,9 +120,7 @@ export class SshConnection implements Disposable {
         if (this.disposed) throw this.disposedError();
         const err = e as SshLibError;
         const othersOpen = this.slots.inUse;
-        // Past MaxSessions OpenSSH answers "open failed" (reason 2, connect failed); other
-        // servers use 1 (prohibited) or 4 (resource shortage). With none of ours open it is real.
-        const refused = err.reason === 1 || err.reason === 2 || err.reason === 4;
+        const refused = isRefusal(err);
         // The host's MaxSessions leaves no room beside a live-updates channel: commands win.
         if (refused && othersOpen === 0 && this.streams.size > 0 && this.client === client) {
           this.streamsRefused = `${this.where} allows too few sessions per connection (sshd MaxSessions) to keep one open for live updates`;
@@ -128,8 +137,8 @@ export class SshConnection implements Disposable {
         // None of ours open, yet refused: sshd frees a session a moment after its channel
         // closes, so a host with a MaxSessions this low refuses a command that follows
         // another at once. A short wait, a few times, before calling it an error.
-        if (refused && othersOpen === 0 && settleRetries < 4 && this.client === client) {
-          await delay(25 * 2 ** settleRetries++, this.abort.signal).catch(() => undefined);
+        if (refused && othersOpen === 0 && settleRetries < SETTLE_RETRIES && this.client === client) {
+          await this.settle(settleRetries++);
           continue;
         }
         if (freshConnections < 1 && (this.client !== client || CONNECTION_GONE.test(err.message))) {
@@ -157,15 +166,19 @@ export class SshConnection implements Disposable {
         break;
       } catch (e) {
         const err = e as SshLibError;
-        const refused = err.reason === 1 || err.reason === 2 || err.reason === 4;
         // As for commands: a session that just closed may not be free yet.
-        if (!refused || settleRetries >= 4 || this.disposed) throw new TmuxAgentsError('runtime-unreachable', `${this.where} refused a channel for live updates: ${err.message}.`, undefined, { cause: e });
-        await delay(25 * 2 ** settleRetries, this.abort.signal).catch(() => undefined);
+        if (!isRefusal(err) || settleRetries >= SETTLE_RETRIES || this.disposed) throw new TmuxAgentsError('runtime-unreachable', `${this.where} refused a channel for live updates: ${err.message}.`, undefined, { cause: e });
+        await this.settle(settleRetries);
       }
     }
     this.streams.add(channel);
     channel.once('close', () => this.streams.delete(channel));
     return channel;
+  }
+
+  /** The wait before retry `n` of a refused channel: 25, 50, 100, 200 ms. */
+  private settle(n: number): Promise<void> {
+    return delay(25 * 2 ** n, this.abort.signal).catch(() => undefined);
   }
 
   /** The live client, connecting (or joining a connect in progress) if there is none. */

@@ -12,10 +12,8 @@ import type { CommandExecutor } from '../../tmux/executor';
 import { SESSION_FIELDS, labelOptions, parseSessionRow } from '../../tmux/sessionLabels';
 import { TmuxService } from '../../tmux/tmuxService';
 import { sessionTarget } from '../../tmux/tmuxCommands';
-import { TmuxChangeWatcher } from '../../tmux/tmuxChangeWatcher';
+import { FIRST_ATTACH_WAIT_MS, TmuxChangeWatcher } from '../../tmux/tmuxChangeWatcher';
 import { STATUS_WATCH_FORMATS } from '../../status/watchFormats';
-
-const WATCHER_WAIT_MS = 1_500;
 
 export interface TmuxHostRuntimeOptions {
   id: string;
@@ -163,9 +161,7 @@ export abstract class TmuxHostRuntime implements AgentRuntime {
         workingDirectory: s.labels.cwd,
       });
     }
-    // The first listing waits briefly for the watcher, so the refresh it serves knows
-    // whether polling is needed; a slow attach goes on in the background.
-    if (this.liveUpdates && this.listeners > 0 && out.length > 0) await settleWithin(this.watcher.ensureAttached(out.map((a) => a.handle.sessionName)), WATCHER_WAIT_MS);
+    if (this.liveUpdates && this.listeners > 0 && out.length > 0) await settleWithin(this.watcher.ensureAttached(out.map((a) => a.handle.sessionName)), FIRST_ATTACH_WAIT_MS);
     return out;
   }
 

@@ -5,7 +5,6 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import Docker from 'dockerode';
 import { pollUntil } from '../../../src/core/async';
 import { createLogger, type Logger } from '../../../src/core/log';
 import { ProviderCatalog } from '../../../src/core/providers';
@@ -13,14 +12,10 @@ import type { AgentConfig } from '../../../src/core/types';
 import { DockerRuntime, type DockerRuntimeOptions } from '../../../src/runtimes/docker';
 import { FAKE_AGENT_READY, FIXTURES_DIR, fakeAgentCommand } from '../../support/fakeAgent';
 
-export const IMAGE = 'tmux-agents-base:latest';
-export const SOCKET = '/var/run/docker.sock';
-export const FIXTURES_IN_CONTAINER = '/opt/fixtures';
-export const AGENT_LOG_IN_CONTAINER = '/workspace/agent.log';
-/** uid:gid of the image's `agent` user, which owns the test workspaces. */
-export const AGENT_UID = 1000;
+import { AGENT_UID, FIXTURES_IN_CONTAINER, IMAGE, SOCKET, docker } from '../../support/dockerAgentImage';
 
-export const docker = new Docker({ socketPath: SOCKET });
+export { AGENT_UID, FIXTURES_IN_CONTAINER, IMAGE, SOCKET, docker };
+export const AGENT_LOG_IN_CONTAINER = '/workspace/agent.log';
 
 /** Fails (never skips) when the daemon or the image is missing, saying how to get them. */
 export async function requireDockerAndImage(): Promise<void> {
